@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from agenticworks import ratelimit
+from learn.progress import merge_visitor_progress
+
+from .forms import ProfileForm, SignInForm, SignUpForm
+from .services import profile_for, user_create
+
+MEMBERS_PER_PAGE = 24
+
+
+def _safe_next(request, fallback: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        verdict = ratelimit.hit(
+            f"signup-ip:{ratelimit.client_ip(request)}",
+            limit=settings.SIGNUP_THROTTLE_PER_IP,
+            window=3600,
+        )
+        if not verdict.allowed:
+            form.add_error(
+                None,
+                "Too many accounts were created from your network recently. "
+                f"Please try again {ratelimit.wait_phrase(verdict.retry_after)}.",
+            )
+        elif form.is_valid():
+            user = user_create(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            merge_visitor_progress(request)
+            messages.success(request, f"Welcome to AgenticWorks, {user.username}!")
+            return redirect(_safe_next(request))
+    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request, "")})
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        merge_visitor_progress(self.request)
+        return response
+
+
+@login_required
+def profile_edit(request):
+    profile = profile_for(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect(profile.get_absolute_url())
+    return render(request, "accounts/profile_edit.html", {"form": form, "profile": profile})
+
+
+def member_list(request):
+    """The Network: every active member, searchable by name."""
+    query = request.GET.get("q", "").strip()[:80]
+    members = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .select_related("profile")
+        .order_by("-date_joined")
+    )
+    if query:
+        members = members.filter(
+            Q(username__icontains=query) | Q(profile__display_name__icontains=query)
+        )
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/member_list.html", {"page": page, "query": query})
+
+
+def member_detail(request, username: str):
+    member = get_object_or_404(
+        get_user_model().objects.select_related("profile"), username=username, is_active=True
+    )
+    return render(
+        request, "accounts/member_detail.html", {"member": member, "profile": profile_for(member)}
+    )

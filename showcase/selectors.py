@@ -1,0 +1,3 @@
+def featured_projects(*, limit: int = 3) -> list:
+    """Projects staff featured, newest first, for the home page."""
+    return []
