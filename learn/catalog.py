@@ -3,8 +3,10 @@
 The lesson engine backs this with the loaded lesson files; the signatures are the contract.
 """
 
+import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 
 TRACK_SLUG = "brains-decision-committee"
@@ -57,3 +59,21 @@ def get_part(key: str) -> PartRef | None:
 def part_choices() -> list[tuple[str, str]]:
     """Choices for a form field that links to a lesson part."""
     return [(part.key, part.label) for part in parts()]
+
+
+# Scratch cells of the lab page: ids the learner's browser makes up, run in the part's kernel.
+SCRATCH_CELL = re.compile(r"scratch-[0-9]{1,4}")
+
+
+def cell_ids(track: str, part: str) -> set[str] | None:
+    """Ids of the runnable cells of a part, or None if there is no such part."""
+    path = settings.LESSONS_DIR / track / f"{part}.md"
+    if get_part(f"{track}/{part}") is None or not path.exists():
+        return None
+    return set(re.findall(r"^:id:\s*([a-z0-9][a-z0-9-]*)\s*$", path.read_text(), re.M))
+
+
+def is_known_cell(track: str, part: str, cell_id: str) -> bool:
+    """Whether the run endpoint may run this cell id for this part (a lesson or scratch cell)."""
+    ids = cell_ids(track, part)
+    return ids is not None and (cell_id in ids or SCRATCH_CELL.fullmatch(cell_id) is not None)

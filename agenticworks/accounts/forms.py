@@ -66,9 +66,7 @@ class SignInForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    website = forms.URLField(
-        required=False, max_length=300, assume_scheme="https", label="Website"
-    )
+    website = forms.URLField(required=False, max_length=300, assume_scheme="https", label="Website")
 
     class Meta:
         model = Profile

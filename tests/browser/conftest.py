@@ -40,7 +40,9 @@ def chromium_paths():
     binary = _find("chromium", "chromium-browser")
     driver = _find("chromedriver")
     if not binary or not driver:
-        reason = "Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver)"
+        reason = (
+            "Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver)"
+        )
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{reason}; CI must run browser tests.")
         pytest.skip(reason)
