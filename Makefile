@@ -51,7 +51,7 @@ format: dev-deps
 	$(VENV)/bin/ruff format .
 
 bench: dev-deps
-	$(TEST_ENV) $(PY) -m bench
+	$(TEST_ENV) $(PY) -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

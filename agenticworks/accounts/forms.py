@@ -17,12 +17,6 @@ class SignUpForm(UserCreationForm):
         model = get_user_model()
         fields = ("username", "email")
 
-    def clean_username(self):
-        username = super().clean_username()
-        if get_user_model().objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken. Try another.")
-        return username
-
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
         if get_user_model().objects.filter(email__iexact=email).exists():

@@ -1,14 +1,28 @@
 """Sign-in throttling: too many failures for one account, or from one address, pause sign-in."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import HttpRequest
 
 from agenticworks import ratelimit
 
 
+def _account(login: str) -> str:
+    """One key per account whichever name it is signed in with (username or email, any case)."""
+    login = login.strip().lower()
+    pk = (
+        get_user_model()
+        .objects.filter(Q(username__iexact=login) | Q(email__iexact=login))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return f"user{pk}" if pk else f"name:{login}"
+
+
 def _keys(request: HttpRequest, login: str) -> list[tuple[str, int]]:
     return [
-        (f"login-account:{login.strip().lower()}", settings.LOGIN_THROTTLE_PER_ACCOUNT),
+        (f"login-account:{_account(login)}", settings.LOGIN_THROTTLE_PER_ACCOUNT),
         (f"login-ip:{ratelimit.client_ip(request)}", settings.LOGIN_THROTTLE_PER_IP),
     ]
 
