@@ -242,7 +242,8 @@ def _parse_front_matter(yaml_text: str, path: Path, errors: list) -> dict | None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
-        errors.append(LessonError(path, line, f"front matter is not valid YAML: {exc}"))
+        problem = getattr(exc, "problem", None) or str(exc).split("\n", 1)[0]
+        errors.append(LessonError(path, line, f"front matter is not valid YAML: {problem}"))
         return None
     if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         errors.append(LessonError(path, 2, "front matter must be a YAML mapping"))
