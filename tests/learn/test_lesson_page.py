@@ -66,7 +66,8 @@ def test_cells_follow_the_dom_contract(visitor):
     assert 'data-pin-url="/learn/decision-demo/01-grids/pins/"' in html
     cell = html.split('id="cell-make-lines"', 1)[1].split("data-cell-output", 1)[0]
     assert 'data-cell data-cell-id="make-lines" data-cell-label="cell 002"' in cell
-    assert 'data-cell-action="run"' in cell and 'data-cell-action="reset"' in cell
+    assert 'data-cell-action="run"' in cell
+    assert 'data-cell-action="reset"' in cell
     source = "vertical = np.array([[0, 1, 0], [0, 1, 0], [0, 1, 0]], dtype=float)"
     assert f'data-original="{escape(source)}' in cell
     assert f"\n{escape(source)}\nhorizontal = vertical.T\nprint(vertical)</textarea>" in cell
@@ -84,7 +85,8 @@ def test_sections_are_numbered_and_anchored(visitor):
 
 def test_prose_features(visitor):
     html = page(visitor)
-    assert "<table>" in html and '<td align="right">1</td>' in html
+    assert "<table>" in html
+    assert '<td align="right">1</td>' in html
     assert '<div class="admonition note">\n<p class="admonition-title">Note</p>' in html
     assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">' in html
     assert 'display="block"' in html
@@ -100,7 +102,8 @@ def test_display_only_code_section_without_cells_and_sanitizer(visitor):
     assert '<span class="kn">import</span>' in html
     assert 'data-cell-id="torch' not in html
     assert 'href="#s-2-1">the weights</a>' in html
-    assert '<div class="admonition tip">' in html and '<div class="admonition warning">' in html
+    assert '<div class="admonition tip">' in html
+    assert '<div class="admonition warning">' in html
     # Raw HTML in a lesson is shown as text, never executed.
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert" in html
@@ -115,9 +118,12 @@ def test_right_rail(visitor):
     assert "Illustrated step" in rail
     assert '<span class="card-label">Grid</span> <span class="card-kind">concept</span>' in rail
     assert "<h3>Pixels as numbers</h3>" in rail
-    assert "AI tutor" in rail and "Coming soon" in rail
-    assert "Pinned output" in rail and "press <strong>Pin</strong>" in rail
-    assert "Discussion" in rail and "No questions about this part yet." in rail
+    assert "AI tutor" in rail
+    assert "Coming soon" in rail
+    assert "Pinned output" in rail
+    assert "press <strong>Pin</strong>" in rail
+    assert "Discussion" in rail
+    assert "No questions about this part yet." in rail
 
 
 def test_discussion_lists_forum_topics(visitor, monkeypatch):
@@ -141,9 +147,8 @@ def test_discussion_lists_forum_topics(visitor, monkeypatch):
 
 def test_previous_and_next_links(visitor):
     first, middle, last = page(visitor), page(visitor, "02-neuron"), page(visitor, "03-voting")
-    assert (
-        'rel="prev"' not in first and 'href="/learn/decision-demo/02-neuron/" rel="next"' in first
-    )
+    assert 'rel="prev"' not in first
+    assert 'href="/learn/decision-demo/02-neuron/" rel="next"' in first
     assert 'href="/learn/decision-demo/01-grids/" rel="prev"' in middle
     assert 'href="/learn/decision-demo/03-voting/" rel="next"' in middle
     assert 'rel="next"' not in last
