@@ -21,7 +21,9 @@ def home_call_to_action(request: HttpRequest) -> dict:
         }
     track = library().track(recent.track)
     progress = track_progress(track, learner_marks(request, track=track.slug))
-    point = resume_point(track, progress)
+    unfinished = [n for n, done in progress[recent.slug]["sections"].items() if not done]
+    # Where they stopped: the part they last worked in, else the first gap in the track.
+    point = (recent, unfinished[0]) if unfinished else resume_point(track, progress)
     if point is None:
         return {"label": f"Review {track.title}", "url": reverse("learn:track", args=[track.slug])}
     part, section = point
