@@ -66,7 +66,14 @@ def pin_create(request: HttpRequest, *, track: str, part: str, figure_id: str) -
         else {"visitor": _visitor_token(request, create=True)}
     )
     with transaction.atomic():
-        pin = Pin(track=track, part=part, cell_id=figure.cell_id, **owner)
+        pin = Pin(
+            track=track,
+            part=part,
+            cell_id=figure.cell_id,
+            width=clean.width,
+            height=clean.height,
+            **owner,
+        )
         pin.image.save(f"{secrets.token_urlsafe(12)}.{clean.extension}", ContentFile(clean.data))
     return pin
 

@@ -19,7 +19,7 @@ class Pin(models.Model):
     track = models.SlugField(max_length=80)
     part = models.SlugField(max_length=80)
     cell_id = models.CharField(max_length=64)
-    image = models.ImageField(upload_to="pins/", width_field="width", height_field="height")
+    image = models.ImageField(upload_to="pins/")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
