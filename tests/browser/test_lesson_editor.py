@@ -131,3 +131,50 @@ def test_lab_scratch_cells_are_added_kept_and_deleted(browser):
         "votes",
         "scratch-1",
     ]
+
+
+def test_pin_a_plot_and_unpin_it(browser):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    from learn.figures import figure_remember
+    from tests.learn.test_pins import png
+
+    driver = lesson(browser, "02-neuron")
+    driver.find_element(By.CSS_SELECTOR, "#s-2-2 [data-read-form] button").click()
+    wait_for(driver, lambda d: d.get_cookie("sessionid"))
+    # The plot kernel.js would have drawn after a run of this learner's cell.
+    request = RequestFactory().get("/")
+    request.session = SessionStore(driver.get_cookie("sessionid")["value"])
+    request.user = AnonymousUser()
+    figure_id = figure_remember(
+        request, track=TRACK, part="02-neuron", cell_id="weights-plot", code="", png=png()
+    )
+    driver.execute_script(
+        """
+        const output = document.querySelector('#cell-weights-plot [data-cell-output]');
+        const figure = document.createElement('figure');
+        figure.className = 'output-figure';
+        figure.dataset.figureId = arguments[0];
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.dataset.figureAction = 'pin';
+        button.textContent = 'Pin';
+        figure.append(button);
+        output.append(figure);
+        """,
+        figure_id,
+    )
+    driver.find_element(By.CSS_SELECTOR, "[data-figure-action='pin']").click()
+    pinned = wait_for(
+        driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-pins] img[alt*='weights-plot']")
+    )
+    assert pinned[0].get_attribute("naturalWidth") == "40"
+    assert "Pinned." in driver.find_element(By.CSS_SELECTOR, "[data-pin-message]").text
+
+    unpin = driver.find_element(By.CSS_SELECTOR, "[data-unpin-form] button")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", unpin)
+    unpin.click()
+    wait_for(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-pins] img"))
+    assert "Unpinned." in driver.find_element(By.CSS_SELECTOR, "[data-pin-message]").text
