@@ -189,3 +189,16 @@ def test_query_counts(visitor, member_client, django_assert_num_queries, monkeyp
     # session, user, profile for the header, progress marks, pins
     with django_assert_num_queries(5):
         member_client.get(lesson_url("01-grids"))
+
+
+def test_an_edited_lesson_file_shows_at_once(visitor, lessons_copy):
+    import os
+
+    assert "The last part of the demo track." in page(visitor, "03-voting")
+    path = lessons_copy / "decision-demo" / "03-voting.md"
+    path.write_text(path.read_text().replace("The last part of the demo track.", "Edited prose."))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    html = page(visitor, "03-voting")
+    assert "Edited prose." in html
+    assert "The last part of the demo track." not in html
