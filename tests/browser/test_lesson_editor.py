@@ -170,7 +170,8 @@ def test_pin_a_plot_and_unpin_it(browser):
     pinned = wait_for(
         driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-pins] img[alt*='weights-plot']")
     )
-    assert pinned[0].get_attribute("naturalWidth") == "40"
+    # The stored image is served and decodes (the browser loads it after it is inserted).
+    wait_for(driver, lambda d: pinned[0].get_attribute("naturalWidth") == "40")
     assert "Pinned." in driver.find_element(By.CSS_SELECTOR, "[data-pin-message]").text
 
     unpin = driver.find_element(By.CSS_SELECTOR, "[data-unpin-form] button")
