@@ -237,3 +237,7 @@ LOGGING = {
 
 # Where lesson sources live; the learn app reads them.
 LESSONS_DIR = Path(os.environ.get("LESSONS_DIR", BASE_DIR / "lessons_content"))
+
+# "Open in Colab": owner/repo/branch[/folder] where `manage.py lessons export` notebooks are
+# committed on GitHub. Unset: the button explains how to upload the downloaded notebook.
+COLAB_GITHUB_REPO = os.environ.get("COLAB_GITHUB_REPO", "")

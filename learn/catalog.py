@@ -1,29 +1,17 @@
 """The parts of the tracks, for other apps that link to a lesson (forum topics, projects).
 
-The lesson engine backs this with the loaded lesson files; the signatures are the contract.
+Backed by the loaded lesson files (`learn.content`); the signatures are the contract. A part
+whose file is missing or has errors is not listed.
 """
 
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.urls import reverse
 
-TRACK_SLUG = "brains-decision-committee"
+from .content import library
 
-# The ten part slugs are fixed by the public HTTP contract (SPEC section 9).
-_PARTS = [
-    (1, "01-the-first-neuron", "The first neuron"),
-    (2, "02-a-single-neuron", "A single neuron"),
-    (3, "03-activation-functions", "Activation functions"),
-    (4, "04-the-perceptron", "The perceptron"),
-    (5, "05-training", "Training"),
-    (6, "06-evaluation", "Evaluation"),
-    (7, "07-hidden-layers", "Hidden layers"),
-    (8, "08-deep-learning-challenges", "Deep learning challenges"),
-    (9, "09-full-implementation", "Full implementation"),
-    (10, "10-whats-next", "What's next"),
-]
+TRACK_SLUG = "brains-decision-committee"
 
 
 @dataclass(frozen=True)
@@ -48,12 +36,18 @@ class PartRef:
 
 def parts() -> list[PartRef]:
     """Every part of every track, in order."""
-    return [PartRef(TRACK_SLUG, slug, number, title) for number, slug, title in _PARTS]
+    return [
+        PartRef(track.slug, part.slug, part.number, part.sidebar_title)
+        for track in library().tracks
+        for part in track.parts
+    ]
 
 
 def get_part(key: str) -> PartRef | None:
     """The part stored as 'track/part', or None if there is no such part."""
-    return next((part for part in parts() if part.key == key), None)
+    track, _, slug = (key or "").partition("/")
+    part = library().part(track, slug)
+    return PartRef(part.track, part.slug, part.number, part.sidebar_title) if part else None
 
 
 def part_choices() -> list[tuple[str, str]]:
@@ -67,10 +61,8 @@ SCRATCH_CELL = re.compile(r"scratch-[0-9]{1,4}")
 
 def cell_ids(track: str, part: str) -> set[str] | None:
     """Ids of the runnable cells of a part, or None if there is no such part."""
-    path = settings.LESSONS_DIR / track / f"{part}.md"
-    if get_part(f"{track}/{part}") is None or not path.exists():
-        return None
-    return set(re.findall(r"^:id:\s*([a-z0-9][a-z0-9-]*)\s*$", path.read_text(), re.M))
+    found = library().part(track, part)
+    return None if found is None else set(found.cell_map)
 
 
 def is_known_cell(track: str, part: str, cell_id: str) -> bool:

@@ -5,6 +5,13 @@ from . import kernel_views, views
 app_name = "learn"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<slug:track>/", views.track, name="track"),
+    path("<slug:track>/<slug:part>/", views.lesson, name="lesson"),
+    path("<slug:track>/<slug:part>/notebook.ipynb", views.notebook, name="notebook"),
+    path("<slug:track>/<slug:part>/lab/", views.lab, name="lab"),
+    path("<slug:track>/<slug:part>/read", views.section_read, name="section_read"),
+    path("<slug:track>/<slug:part>/pins/", views.pin, name="pin"),
+    path("<slug:track>/<slug:part>/pins/<int:pin_id>/delete", views.unpin, name="unpin"),
     path("<slug:track>/<slug:part>/run", kernel_views.run, name="run"),
     path("<slug:track>/<slug:part>/kernel/restart", kernel_views.restart, name="kernel_restart"),
     path(

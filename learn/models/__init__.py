@@ -1,2 +1,4 @@
 # One module per concern; each is imported here so Django finds the models.
 # progress.py (lesson engine) and kernels.py (sandbox) add their imports below.
+from .pins import Pin  # noqa: F401
+from .progress import ProgressMark  # noqa: F401

@@ -1,0 +1,36 @@
+"""Template helpers for the lesson pages."""
+
+from functools import lru_cache
+
+from django import template
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@lru_cache(maxsize=32)
+def _static_url_if_present(path: str) -> str:
+    # Another app's script may not exist yet (kernel.js ships with the sandbox): a page must
+    # not fail, or log a 404, because of it.
+    if settings.DEBUG or "Manifest" not in settings.STORAGES["staticfiles"]["BACKEND"]:
+        return static(path) if finders.find(path) else ""
+    try:
+        return static(path)
+    except ValueError:  # not in the collectstatic manifest
+        return ""
+
+
+@register.simple_tag
+def optional_module(path: str) -> str:
+    """`<script type="module">` for a static file, or nothing when the file does not exist."""
+    url = _static_url_if_present(path)
+    return format_html('<script type="module" src="{}"></script>', url) if url else ""
+
+
+@register.filter
+def section_anchor(number: str) -> str:
+    """'10.2' → 's-10-2', the id of the section on the lesson page."""
+    return "s-" + str(number).replace(".", "-")
