@@ -12,7 +12,9 @@ from .tags import MAX_TAGS, tags_parse
 class ProjectForm(forms.Form):
     """Create or edit a project. The cover arrives as a cleaned image, ready for the service."""
 
-    title = forms.CharField(max_length=120)
+    title = forms.CharField(
+        max_length=120, error_messages={"required": "Give your project a title."}
+    )
     summary = forms.CharField(
         max_length=200, required=False, help_text="One sentence for the gallery card."
     )
@@ -94,6 +96,7 @@ class CommentForm(forms.ModelForm):
         labels = {"body": "Your comment"}
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"body": "Markdown. Be kind and specific."}
+        error_messages = {"body": {"required": "Write something before posting."}}
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()

@@ -20,9 +20,11 @@ def is_new_account(user: AbstractBaseUser) -> bool:
 
 def _check(user: AbstractBaseUser, kind: str, limit: int, new_limit: int, noun: str) -> None:
     new = is_new_account(user)
-    verdict = ratelimit.hit(
-        f"showcase-{kind}:{user.pk}", limit=new_limit if new else limit, window=HOUR
-    )
+    key, limit = f"showcase-{kind}:{user.pk}", new_limit if new else limit
+    # Peek first so that refused attempts do not count against the member.
+    verdict = ratelimit.peek(key, limit=limit, window=HOUR)
+    if verdict.allowed:
+        verdict = ratelimit.hit(key, limit=limit, window=HOUR)
     if not verdict.allowed:
         why = " while your account is new" if new else ""
         raise ValidationError(

@@ -215,9 +215,10 @@ def comment_delete(*, comment: Comment) -> None:
             comment.save(update_fields=["is_removed", "body"])
         else:
             comment.delete()
-            parent = comment.parent
-            if parent is not None and parent.is_removed and not parent.replies.exists():
-                parent.delete()
+            if comment.parent_id:  # a removed placeholder goes with its last reply
+                Comment.objects.filter(
+                    pk=comment.parent_id, is_removed=True, replies__isnull=True
+                ).delete()
         Project.objects.filter(pk=comment.project_id, comment_count__gt=0).update(
             comment_count=F("comment_count") - 1
         )
