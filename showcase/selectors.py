@@ -21,11 +21,14 @@ def featured_projects(*, limit: int = 3) -> list[Project]:
     )
 
 
-def gallery_projects(*, sort: str = "new", tag: str = "") -> QuerySet[Project]:
-    """Published projects for the gallery, sorted by 'new' or 'top', optionally by one tag."""
+def gallery_projects(*, sort: str = "new", tag: str = "", author: str = "") -> QuerySet[Project]:
+    """Published projects for the gallery, sorted by 'new' or 'top', optionally by one tag
+    and by one author (username)."""
     projects = Project.objects.published().for_cards()
     if tag:
         projects = projects.filter(tags__name=tag)
+    if author:
+        projects = projects.filter(author__username=author)
     return projects.order_by(*SORTS.get(sort, SORTS["new"]))
 
 

@@ -23,12 +23,19 @@ def index(request):
     """The gallery: published projects, newest or most liked first, filterable by tag."""
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "new"
     tag = request.GET.get("tag", "").strip().lower()[:MAX_TAG_LENGTH]
-    projects = selectors.gallery_projects(sort=sort, tag=tag)
+    author = request.GET.get("by", "").strip()[:150]
+    projects = selectors.gallery_projects(sort=sort, tag=tag, author=author)
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "showcase/index.html",
-        {"page": page, "sort": sort, "tag": tag, "tags": selectors.popular_tags()},
+        {
+            "page": page,
+            "sort": sort,
+            "tag": tag,
+            "author": author,
+            "tags": selectors.popular_tags(),
+        },
     )
 
 

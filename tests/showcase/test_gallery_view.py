@@ -57,7 +57,15 @@ def test_filter_by_tag(visitor, member):
     assert "Remove the filter #numpy" in response.content.decode()
     empty = visitor.get(URL, {"tag": "nothing-like-this"})
     assert titles(empty) == []
-    assert "No published project is tagged #nothing-like-this" in empty.content.decode()
+    assert "No published project matches #nothing-like-this" in empty.content.decode()
+
+
+def test_filter_by_author(visitor, member, other_member):
+    make_project(member, title="By Ada")
+    make_project(other_member, title="By Grace")
+    response = visitor.get(URL, {"by": "grace"})
+    assert titles(response) == ["By Grace"]
+    assert "by @grace" in response.content.decode()
 
 
 def test_pages_of_twelve_keep_sort_and_tag(visitor, member):
