@@ -12,7 +12,10 @@ def validate_web_link(value: str) -> None:
     """Refuse anything but an http(s) address with a host (javascript:, data:, ftp:, …)."""
     if not value:
         return
-    parts = urlsplit(value.strip())
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:  # e.g. "[x](…)" reads as a malformed IPv6 host
+        raise ValidationError(LINK_MESSAGE, code="invalid") from None
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
         raise ValidationError(LINK_MESSAGE, code="scheme")
 

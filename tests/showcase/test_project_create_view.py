@@ -125,7 +125,12 @@ def test_an_empty_title_is_refused(member_client, settings, title):
 
 @pytest.mark.parametrize(
     "link",
-    ["javascript:alert(1)", "JavaScript:alert(document.cookie)", "data:text/html,<b>x</b>"],
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(document.cookie)",
+        "data:text/html,<b>x</b>",
+        "[x](javascript:alert(1))",
+    ],
 )
 @pytest.mark.parametrize("field", ["repository_url", "demo_url"])
 def test_links_other_than_http_are_refused(member_client, field, link):
