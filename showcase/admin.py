@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from . import services
 from .models import Comment, Project, Tag
@@ -14,6 +15,7 @@ class ProjectAdmin(admin.ModelAdmin):
     filter_horizontal = ("tags",)
     readonly_fields = ("like_count", "comment_count", "cover", "cover_width", "cover_height")
     actions = ("feature", "unfeature")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description="Feature on the home page")
     def feature(self, request, queryset):

@@ -122,3 +122,25 @@ def test_publishing_a_draft(member_client, member):
     draft.refresh_from_db()
     assert not draft.is_draft
     assert draft.published_at
+
+
+def test_a_failed_save_keeps_the_old_cover_and_removes_the_new_file(
+    member_client, project, settings, monkeypatch
+):
+    from showcase import services
+
+    old = project.cover.name
+
+    def broken(project, names):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "_set_tags", broken)
+    member_client.raise_request_exception = True
+    with pytest.raises(RuntimeError):
+        member_client.post(
+            edit_url(project), form_data(project, title="New", cover=upload("n.png", image_bytes()))
+        )
+    project.refresh_from_db()
+    assert project.title == "Line detector"
+    assert project.cover.name == old
+    assert [p.name for p in stored_files(settings)] == [old.rsplit("/", 1)[1]]
