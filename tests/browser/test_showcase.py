@@ -177,3 +177,38 @@ def test_share_plot_from_lesson_cell_to_showcase(signed_in):
     project = _wait_for_draft_edit_page(driver)
     assert project.part_key == f"{TRACK}/{PART}"
     _assert_project_page_shows_the_plot(signed_in, project, "plt.plot([0, 1, 4, 9])")
+
+
+def test_showcase_network_and_report_pages_fit_a_phone(browser, member, other_member, settings):
+    from agenticworks.fieldreports.files import reports_sync
+    from agenticworks.fieldreports.models import FieldReport
+    from showcase import services
+    from tests.showcase.factories import make_project
+
+    settings.ROOT_URLCONF = __name__
+    project = make_project(
+        member,
+        title="A rather long project title that has to wrap on a small screen",
+        summary="Summary " * 20,
+        description="```python\n" + "x = 1  # " + "long comment " * 20 + "\n```",
+        tags=["numpy", "plots", "a-fairly-long-tag-name"],
+        repository_url="https://github.com/ada/" + "x" * 60,
+        cover=True,
+    )
+    services.comment_create(project=project, author=other_member, body="word " * 80)
+    services.project_feature(project=project, featured=True)
+    # Live-server tests start from an empty database, without the launch report: load it.
+    reports_sync(FieldReport)
+    browser.driver.set_window_size(360, 800)
+    for page_path in [
+        "/showcase/",
+        project.get_absolute_url(),
+        f"/community/{member.username}/",
+        "/field-reports/2026-11-launch/",
+        "/",
+    ]:
+        browser.get(page_path)
+        overflow = browser.driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{page_path} scrolls sideways by {overflow}px at 360px"
