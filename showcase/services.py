@@ -28,8 +28,17 @@ def _validate_part_key(part_key: str) -> str:
     return part_key
 
 
-def _apply_fields(project: Project, *, title, summary, description, repository_url, demo_url,
-                  part_key) -> None:  # fmt: skip
+def _apply_fields(
+    project: Project,
+    *,
+    title: str,
+    summary: str,
+    description: str,
+    repository_url: str,
+    demo_url: str,
+    part_key: str,
+) -> None:
+    """Set and check the fields a member types; raise ValidationError keyed by field."""
     project.title = (title or "").strip()
     project.summary = (summary or "").strip()
     project.description = description or ""

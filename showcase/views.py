@@ -167,12 +167,13 @@ def feature(request, pk: int):
 def comment(request, pk: int):
     project = permissions.project_for_viewing(request.user, pk)
     form = CommentForm(request.POST)
-    parent = None
-    if form.is_valid():
-        parent_id = form.cleaned_data["parent"]
-        if parent_id:
-            parent = Comment.objects.filter(pk=parent_id, project=project).first()
+    valid = form.is_valid()
+    parent_id = form.cleaned_data.get("parent")
+    parent = Comment.objects.filter(pk=parent_id, project=project).first() if parent_id else None
+    if valid:
         try:
+            if parent_id and parent is None:
+                raise ValidationError("That comment is no longer there to reply to.")
             made = services.comment_create(
                 project=project,
                 author=request.user,
@@ -183,8 +184,8 @@ def comment(request, pk: int):
             form.add_error(None, error)
         else:
             return redirect(made.get_absolute_url())
-    if request.POST.get("parent"):
-        return _detail(request, project, reply_form=form, reply_to=request.POST["parent"])
+    if parent is not None and not parent.is_removed:  # show the errors in the reply's thread
+        return _detail(request, project, reply_form=form, reply_to=str(parent.pk))
     return _detail(request, project, comment_form=form)
 
 

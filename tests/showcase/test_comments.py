@@ -121,3 +121,9 @@ def test_comment_rate_limit_with_a_lower_one_for_new_accounts(
     response = other_member_client.post(comment_url(project), {"body": "four"})
     assert "as many comments as we allow in an hour" in response.content.decode()
     assert Comment.objects.count() == 3
+
+
+def test_a_reply_to_a_comment_that_is_gone_is_refused(other_member_client, project):
+    response = other_member_client.post(comment_url(project), {"body": "Hi", "parent": 9999})
+    assert "That comment is no longer there to reply to." in response.content.decode()
+    assert not Comment.objects.exists()
