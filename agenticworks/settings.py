@@ -146,7 +146,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "login"  # the account URLs are not namespaced (see accounts/urls.py)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -241,3 +241,13 @@ LESSONS_DIR = Path(os.environ.get("LESSONS_DIR", BASE_DIR / "lessons_content"))
 # "Open in Colab": owner/repo/branch[/folder] where `manage.py lessons export` notebooks are
 # committed on GitHub. Unset: the button explains how to upload the downloaded notebook.
 COLAB_GITHUB_REPO = os.environ.get("COLAB_GITHUB_REPO", "")
+# Showcase: cover images, and how many projects and comments a member may post per hour.
+# Accounts younger than SHOWCASE_NEW_ACCOUNT_HOURS get the lower *_NEW limits.
+SHOWCASE_COVER_MAX_BYTES = envint("SHOWCASE_COVER_MAX_BYTES", 5 * 1024 * 1024)
+SHOWCASE_COVER_MAX_PIXELS = envint("SHOWCASE_COVER_MAX_PIXELS", 4096 * 4096)
+SHOWCASE_COVER_MAX_SIDE = envint("SHOWCASE_COVER_MAX_SIDE", 1600)
+SHOWCASE_PROJECTS_PER_HOUR = envint("SHOWCASE_PROJECTS_PER_HOUR", 6)
+SHOWCASE_PROJECTS_PER_HOUR_NEW = envint("SHOWCASE_PROJECTS_PER_HOUR_NEW", 2)
+SHOWCASE_COMMENTS_PER_HOUR = envint("SHOWCASE_COMMENTS_PER_HOUR", 30)
+SHOWCASE_COMMENTS_PER_HOUR_NEW = envint("SHOWCASE_COMMENTS_PER_HOUR_NEW", 6)
+SHOWCASE_NEW_ACCOUNT_HOURS = envint("SHOWCASE_NEW_ACCOUNT_HOURS", 24)

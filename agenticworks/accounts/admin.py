@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Profile
 
@@ -9,3 +10,4 @@ class ProfileAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "display_name", "user__email")
     list_select_related = ("user",)
     raw_id_fields = ("user",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

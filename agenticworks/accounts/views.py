@@ -4,7 +4,6 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -12,6 +11,7 @@ from agenticworks import ratelimit
 from learn.progress import merge_visitor_progress
 
 from .forms import ProfileForm, SignInForm, SignUpForm
+from .selectors import member_directory, member_profile
 from .services import profile_for, user_create
 
 MEMBERS_PER_PAGE = 24
@@ -78,26 +78,26 @@ def profile_edit(request):
 
 
 def member_list(request):
-    """The Network: every active member, searchable by name."""
+    """The Network: every active member, searchable by name or place."""
     query = request.GET.get("q", "").strip()[:80]
-    members = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .select_related("profile")
-        .order_by("-date_joined")
+    page = Paginator(member_directory(query=query), MEMBERS_PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    if query:
-        members = members.filter(
-            Q(username__icontains=query) | Q(profile__display_name__icontains=query)
-        )
-    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/member_list.html", {"page": page, "query": query})
 
 
 def member_detail(request, username: str):
+    """A member's public profile: bio, links, projects, forum activity, and progress if shared."""
     member = get_object_or_404(
         get_user_model().objects.select_related("profile"), username=username, is_active=True
     )
+    profile = profile_for(member)
     return render(
-        request, "accounts/member_detail.html", {"member": member, "profile": profile_for(member)}
+        request,
+        "accounts/member_detail.html",
+        {
+            "member": member,
+            "profile": profile,
+            **member_profile(member, profile, viewer=request.user),
+        },
     )

@@ -24,6 +24,9 @@ class FieldReport(models.Model):
     published_at = models.DateTimeField(default=timezone.now)
     is_published = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Reports written as files (fieldreports/reports/*.md) remember their file; `manage.py
+    # fieldreports sync` updates those and leaves reports written in the admin alone.
+    source_file = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = FieldReportQuerySet.as_manager()
 
