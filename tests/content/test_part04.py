@@ -27,6 +27,12 @@ def test_random_network_is_near_chance(part):
     assert 0.4 < part["random_accuracy"] < 0.6
 
 
+def test_random_network_is_unsure_and_mostly_says_vertical(part):
+    outputs = part["random_network"].forward(part["X"][part["sample_rows"]])
+    assert 0.45 <= outputs.min() <= outputs.max() <= 0.75
+    assert part["random_predictions"][part["sample_rows"]].sum() == 9  # nine of ten "vertical"
+
+
 def test_random_networks_average_a_coin_flip(part):
     accuracies = part["accuracies"]
     assert len(accuracies) == 500
