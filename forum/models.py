@@ -8,11 +8,20 @@ each other's increments.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 
 User = settings.AUTH_USER_MODEL
+
+
+def lesson_url(part) -> str:
+    """The lesson page of a part (SPEC section 9 fixes its path)."""
+    try:
+        return part.get_absolute_url()
+    except NoReverseMatch:  # a build without the lesson engine's pages: the fixed path
+        return f"/learn/{part.track}/{part.slug}/"
 
 
 class Category(models.Model):
@@ -102,11 +111,15 @@ class Topic(models.Model):
     def reply_count(self) -> int:
         return max(0, self.post_count - 1)
 
-    @property
+    @cached_property
     def part(self):
         from learn.catalog import get_part
 
         return get_part(self.part_key) if self.part_key else None
+
+    @property
+    def part_url(self) -> str:
+        return lesson_url(self.part) if self.part else ""
 
 
 class Post(models.Model):

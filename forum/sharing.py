@@ -12,7 +12,7 @@ from agenticworks.images import image_clean
 from learn.catalog import get_part
 from learn.figures import figure_recall
 
-from .models import PostImage
+from .models import PostImage, lesson_url
 from .permissions import check_can_write
 
 
@@ -60,7 +60,7 @@ def figure_draft(image: PostImage) -> dict:
         lines += [f"{fence}python", image.code.rstrip(), fence, ""]
     if part:
         anchor = f"#cell-{image.cell_id}" if image.cell_id else ""
-        lines.append(f"From [{part.label}, cell {cell}]({part.get_absolute_url()}{anchor}).")
+        lines.append(f"From [{part.label}, cell {cell}]({lesson_url(part)}{anchor}).")
     draft = {"body": "\n".join(lines) + "\n"}
     if part:
         draft["title"] = f"A plot from {part.title}"
