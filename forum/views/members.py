@@ -9,8 +9,10 @@ from django.views.decorators.http import require_POST
 from .. import notifications
 from ..forms import PreferenceForm
 from ..models import Notification, NotificationPreference
+from .refusals import explain_refusals
 
 
+@explain_refusals
 @login_required
 def notification_list(request):
     notes = Notification.objects.filter(recipient=request.user).select_related(
@@ -20,6 +22,7 @@ def notification_list(request):
     return render(request, "forum/notifications.html", {"page": page})
 
 
+@explain_refusals
 @login_required
 def notification_open(request, pk: int):
     note = get_object_or_404(
@@ -29,6 +32,7 @@ def notification_open(request, pk: int):
     return redirect(note.post.get_absolute_url() if note.post else note.topic.get_absolute_url())
 
 
+@explain_refusals
 @login_required
 @require_POST
 def notifications_read(request):
@@ -37,6 +41,7 @@ def notifications_read(request):
     return redirect("forum:notifications")
 
 
+@explain_refusals
 @login_required
 def notification_settings(request):
     preference, _ = NotificationPreference.objects.get_or_create(user=request.user)

@@ -12,6 +12,7 @@ from .. import moderation, permissions
 from ..forms import MoveForm, ReasonForm, SuspendForm
 from ..models import ModerationLog, PostReport, Suspension
 from .reading import post_url
+from .refusals import explain_refusals
 from .writing import _apply_errors
 
 TOPIC_ACTIONS = {
@@ -24,6 +25,7 @@ TOPIC_ACTIONS = {
 }
 
 
+@explain_refusals
 @login_required
 def topic_moderate(request, pk: int):
     permissions.check_moderator(request.user)
@@ -61,6 +63,7 @@ def topic_moderate(request, pk: int):
     )
 
 
+@explain_refusals
 @login_required
 def post_hide(request, pk: int):
     permissions.check_moderator(request.user)
@@ -80,6 +83,7 @@ def post_hide(request, pk: int):
     return render(request, "forum/hide_post.html", {"post": post, "form": form})
 
 
+@explain_refusals
 @login_required
 def queue(request):
     permissions.check_moderator(request.user)
@@ -95,6 +99,7 @@ def queue(request):
     return render(request, "forum/queue.html", {"posts": posts, "form": ReasonForm()})
 
 
+@explain_refusals
 @login_required
 def reports_resolve(request, pk: int):
     permissions.check_moderator(request.user)
@@ -112,6 +117,7 @@ def reports_resolve(request, pk: int):
     return redirect("forum:queue")
 
 
+@explain_refusals
 @login_required
 def log(request):
     permissions.check_moderator(request.user)
@@ -120,6 +126,7 @@ def log(request):
     return render(request, "forum/log.html", {"page": page})
 
 
+@explain_refusals
 @login_required
 def member_suspend(request, username: str):
     permissions.check_moderator(request.user)

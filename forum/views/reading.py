@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from .. import permissions, search, selectors, services
 from ..forms import ReplyForm
 from ..models import Category, Topic, TopicReadState
+from .refusals import explain_refusals
 
 
 class KnownCountPaginator(Paginator):
@@ -23,6 +24,7 @@ class KnownCountPaginator(Paginator):
         return self._known_count
 
 
+@explain_refusals
 def index(request):
     categories = list(selectors.categories_for(request.user))
     moderator = permissions.is_moderator(request.user)
@@ -49,6 +51,7 @@ def _topic_rows(user, page) -> list[Topic]:
     return topics
 
 
+@explain_refusals
 def category_detail(request, slug: str):
     category = get_object_or_404(Category, slug=slug)
     page = Paginator(
@@ -61,6 +64,7 @@ def category_detail(request, slug: str):
     )
 
 
+@explain_refusals
 def latest(request):
     page = Paginator(selectors.topic_list(request.user), settings.FORUM_TOPICS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -88,6 +92,7 @@ def _decorate_posts(user, topic: Topic, posts, *, last_read: int) -> None:
         )
 
 
+@explain_refusals
 def topic_detail(request, slug: str, pk: int):
     user = request.user
     topic = permissions.get_topic_for_user(user, pk)
@@ -121,6 +126,7 @@ def topic_detail(request, slug: str, pk: int):
     return render(request, "forum/topic.html", context)
 
 
+@explain_refusals
 def topic_by_id(request, pk: int):
     return redirect(permissions.get_topic_for_user(request.user, pk))
 
@@ -133,11 +139,13 @@ def post_url(post, per_page: int | None = None) -> str:
     return f"{post.topic.get_absolute_url()}{query}#post-{post.position}"
 
 
+@explain_refusals
 def post_detail(request, pk: int):
     post = permissions.get_post_for_user(request.user, pk)
     return redirect(post_url(post))
 
 
+@explain_refusals
 def topic_unread(request, pk: int):
     """Jump to the first post the member has not seen yet (or the last post)."""
     topic = permissions.get_topic_for_user(request.user, pk)
@@ -152,6 +160,7 @@ def topic_unread(request, pk: int):
     return redirect(post_url(post))
 
 
+@explain_refusals
 def post_revisions(request, pk: int):
     post = permissions.get_post_for_user(request.user, pk)
     if not permissions.can_see_post_body(request.user, post):
@@ -160,6 +169,7 @@ def post_revisions(request, pk: int):
     return render(request, "forum/revisions.html", {"post": post, "revisions": revisions})
 
 
+@explain_refusals
 def search_view(request):
     query = request.GET.get("q", "").strip()[:200]
     results = search.search_posts(request.user, query) if query else []

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ..sharing import figure_share
+from .refusals import explain_refusals
 
 
 def _safe_next(request) -> str:
@@ -20,6 +21,7 @@ def _safe_next(request) -> str:
     return reverse("forum:index")
 
 
+@explain_refusals
 @require_POST
 def share_figure(request):
     if not request.user.is_authenticated:

@@ -18,6 +18,7 @@ from ..models import Category, Post, PostImage
 from ..rendering import render_post
 from ..sharing import figure_draft
 from .reading import post_url
+from .refusals import explain_refusals
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -54,6 +55,7 @@ def _new_topic_initial(request) -> dict:
     return initial
 
 
+@explain_refusals
 @login_required
 def new_topic(request):
     permissions.check_can_write(request.user)
@@ -86,6 +88,7 @@ def _quote(post: Post) -> str:
     return f"> @{post.author.username} [wrote]({post.get_absolute_url()}):\n>\n{quoted}\n\n"
 
 
+@explain_refusals
 @login_required
 def reply(request, pk: int):
     topic = permissions.get_topic_for_reply(request.user, pk)
@@ -113,6 +116,7 @@ def reply(request, pk: int):
     return render(request, "forum/reply.html", {"topic": topic, "form": form, "preview": preview})
 
 
+@explain_refusals
 @login_required
 def post_edit(request, pk: int):
     post = permissions.get_post_for_editing(request.user, pk)
@@ -139,6 +143,7 @@ def post_edit(request, pk: int):
     return render(request, "forum/edit.html", {"post": post, "form": form, "preview": preview})
 
 
+@explain_refusals
 @login_required
 def post_delete(request, pk: int):
     post = permissions.get_post_for_editing(request.user, pk)
@@ -149,6 +154,7 @@ def post_delete(request, pk: int):
     return redirect(post_url(post))
 
 
+@explain_refusals
 @login_required
 @require_POST
 def post_like(request, pk: int):
@@ -157,6 +163,7 @@ def post_like(request, pk: int):
     return redirect(post_url(post))
 
 
+@explain_refusals
 @login_required
 @require_POST
 def post_answer(request, pk: int):
@@ -174,6 +181,7 @@ def post_answer(request, pk: int):
     return redirect(post_url(post))
 
 
+@explain_refusals
 @login_required
 @require_POST
 def topic_subscribe(request, pk: int):
@@ -189,6 +197,7 @@ def topic_subscribe(request, pk: int):
     return redirect(topic)
 
 
+@explain_refusals
 @login_required
 def post_report(request, pk: int):
     post = permissions.get_post_for_user(request.user, pk)
@@ -208,6 +217,7 @@ def post_report(request, pk: int):
     return render(request, "forum/report.html", {"post": post, "form": form})
 
 
+@explain_refusals
 @login_required
 @require_POST
 def preview(request):
