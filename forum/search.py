@@ -42,8 +42,8 @@ def _postgres(posts: QuerySet, query: str) -> QuerySet:
     )
     search_query = SearchQuery(query, search_type="websearch", config="english")
     return (
-        posts.annotate(rank=SearchRank(vector, search_query))
-        .filter(rank__gt=0)
+        posts.annotate(document=vector, rank=SearchRank(vector, search_query))
+        .filter(document=search_query)
         .order_by("-rank", "-created_at")
     )
 
