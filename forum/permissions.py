@@ -62,10 +62,6 @@ def can_edit_post(user, post: Post) -> bool:
     return post.author_id == user.pk and not post.topic.is_locked and not post.is_hidden
 
 
-def can_delete_post(user, post: Post) -> bool:
-    return can_edit_post(user, post)
-
-
 def can_mark_answer(user, topic: Topic) -> bool:
     return user.is_authenticated and (topic.author_id == user.pk or is_moderator(user))
 
@@ -82,11 +78,12 @@ def can_like(user, post: Post) -> bool:
 def get_topic_for_user(user, pk: int) -> Topic:
     """The topic with its category and author, or 404 if it does not exist or is hidden."""
     topic = (
-        Topic.objects.select_related("category", "author__profile", "answer__author__profile")
+        Topic.objects.visible_to(user)
+        .select_related("category", "author__profile", "answer__author__profile")
         .filter(pk=pk)
         .first()
     )
-    if topic is None or not can_see_topic(user, topic):
+    if topic is None:
         raise Http404("No such topic.")
     return topic
 

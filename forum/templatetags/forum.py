@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from agenticworks.markup import clean_html
 from forum.notifications import unread_count
 from forum.permissions import is_moderator
+from forum.selectors import topics_for_part
 
 register = template.Library()
 
@@ -72,3 +73,11 @@ def sanitized(html: str):
     """Stored post HTML, cleaned again on the way out: if the allow-list tightens, old posts
     follow, and nothing written to the column by other means reaches a page unchecked."""
     return mark_safe(clean_html(html or ""))
+
+
+@register.inclusion_tag("forum/_part_discussion.html", takes_context=True)
+def part_discussion(context, part_key: str, limit: int = 5) -> dict:
+    """The lesson page's "Discussion" box: this part's topics and "Ask about this part".
+    Use: {% load forum %}{% part_discussion part.key %}"""
+    user = context.get("user") or context["request"].user
+    return {"part_key": part_key, "topics": topics_for_part(user, part_key, limit=limit)}

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 from PIL import Image
@@ -119,3 +120,15 @@ def test_someone_elses_image_does_not_prefill(other_member_client, member_client
     image = PostImage.objects.get()
     html = other_member_client.get(reverse("forum:new_topic") + f"?image={image.pk}")
     assert "Plot from cell" not in html.content.decode()
+
+
+def test_part_discussion_box_for_the_lesson_page(rf, member, make_topic):
+    make_topic(member, title="Sigmoid question", part_key=PART)
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    html = Template("{% load forum %}{% part_discussion key %}").render(
+        Context({"key": PART, "request": request, "user": request.user})
+    )
+    assert "Sigmoid question" in html
+    assert f'href="/forum/new/?part={PART}"' in html
+    assert "Ask about this part" in html
