@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 
 from learn.catalog import get_part
 
@@ -170,8 +171,9 @@ def post_edit(*, post: Post, editor, body: str, title: str | None = None) -> Pos
         post.edited_at = timezone.now()
         post.save(update_fields=["body", "body_html", "edited_at"])
         if new_title != topic.title:
-            topic.title = new_title
-            Topic.objects.filter(pk=topic.pk).update(title=new_title)
+            # Old addresses still work: a wrong slug redirects to the current one.
+            topic.title, topic.slug = new_title, slugify(new_title)[:80] or "topic"
+            Topic.objects.filter(pk=topic.pk).update(title=topic.title, slug=topic.slug)
         if editor.pk != post.author_id:
             ModerationLog.objects.create(
                 actor=editor, action=ModerationLog.Action.EDIT, topic=topic, post=post,

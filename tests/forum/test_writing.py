@@ -152,6 +152,20 @@ def test_member_edits_own_post_and_the_revision_is_kept(member_client, topic):
     revision = PostRevision.objects.get(post=first)
     assert revision.body == "I tried `x.reshape(9)`."
     assert revision.title == "How do I reshape an image?"
+    old_address = reverse("forum:topic", args=["how-do-i-reshape-an-image", topic.pk])
+    assert member_client.get(old_address)["Location"] == topic.get_absolute_url()
+    assert "a-better-title" in topic.get_absolute_url()
+
+
+def test_links_are_nofollow_and_script_links_are_dropped(member_client, topic, visitor):
+    member_client.post(
+        reverse("forum:reply", args=[topic.pk]),
+        {"body": "[docs](https://numpy.org) and [bad](javascript:alert(1))"},
+    )
+    html = visitor.get(topic.get_absolute_url()).content.decode()
+    assert '<a href="https://numpy.org" rel="nofollow ugc noopener">docs</a>' in html
+    assert '<a rel="nofollow ugc noopener">bad</a>' in html
+    assert "javascript:" not in html
 
 
 def test_edit_with_an_empty_body_keeps_the_draft(member_client, topic):
