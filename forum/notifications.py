@@ -56,6 +56,8 @@ def notify_post(post: Post, *, mentioned: Iterable, skip: Iterable[int] = ()) ->
         subscribers = TopicSubscription.objects.filter(topic=topic).values_list(
             "user_id", flat=True
         )
+        if topic.is_hidden:  # only its author may still read it (moderators read the queue)
+            subscribers = subscribers.filter(user_id=topic.author_id)
         for user_id in subscribers:
             if user_id in skip_ids or user_id in notes:
                 continue

@@ -131,3 +131,10 @@ def test_daily_digest_command(member, topic, other_member):
     assert mail.outbox[0].body.count("grace replied to") == 2
     call_command("forum_digest", stdout=io.StringIO())
     assert len(mail.outbox) == 1  # nothing new: no second email
+
+
+def test_replies_in_a_hidden_topic_do_not_notify_other_subscribers(topic, reply, moderator):
+    moderation.topic_hide(topic=topic, by=moderator, hidden=True, reason="x")
+    Notification.objects.all().delete()
+    services.post_reply(author=moderator, topic=topic, body="Hidden while we look")
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["ada"]
