@@ -1,5 +1,7 @@
 """Template helpers for forum pages and the site header."""
 
+from html.parser import HTMLParser
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import ObjectDoesNotExist
@@ -81,3 +83,22 @@ def part_discussion(context, part_key: str, limit: int = 5) -> dict:
     Use: {% load forum %}{% part_discussion part.key %}"""
     user = context.get("user") or context["request"].user
     return {"part_key": part_key, "topics": topics_for_part(user, part_key, limit=limit)}
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+@register.filter
+def excerpt(html: str, length: int = 240) -> str:
+    """The text of rendered HTML, shortened; returned as plain text for autoescaping."""
+    parser = _Text()
+    parser.feed(html or "")
+    parser.close()
+    text = " ".join("".join(parser.parts).split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

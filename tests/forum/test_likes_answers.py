@@ -57,7 +57,7 @@ def test_topic_author_marks_the_answer_and_its_author_is_notified(member_client,
     assert Notification.objects.filter(recipient=reply.author, kind="answer").exists()
     html = member_client.get(topic.get_absolute_url()).content.decode()
     assert "Unmark answer" in html
-    assert "Answered — jump to the answer" in html
+    assert "<strong>Answer</strong> from grace: Use x.reshape(3, 3)." in html
     member_client.post(reverse("forum:answer", args=[reply.pk]), {"action": "clear"})
     topic.refresh_from_db()
     assert topic.answer is None

@@ -69,7 +69,8 @@ def test_topic_page_shows_posts_in_order_with_authors_times_and_markers(
     services.answer_set(topic=topic, post=reply, by=member)
     topic.posts.filter(position=1).update(created_at=timezone.now() - timedelta(hours=3))
     html = visitor.get(topic.get_absolute_url()).content.decode()
-    assert html.index("Edited question.") < html.index("x.reshape(3, 3)")
+    posts = html[html.index('id="post-1"') :]
+    assert posts.index("Edited question.") < posts.index("x.reshape(3, 3)")
     assert '<span class="avatar" aria-hidden="true">AL</span>' in html
     assert ">Ada Lovelace</a>" in html
     assert re.search(
