@@ -6,14 +6,14 @@ import pytest
 from django.urls import reverse
 
 from agenticworks.fieldreports.models import FieldReport
-from tests.security.html_checks import assert_no_executable_markup
-from tests.security.xss_payloads import PAYLOADS
+from tests.security.markup import assert_no_executable_markup
+from tests.security.xss_payloads import XSS_PAYLOADS
 from tests.showcase.injection import assert_safe_page
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_nothing_executable_survives_in_reports(visitor, staff, payload):
     FieldReport.objects.all().delete()  # the launch report, so the feed holds only this one
     report = FieldReport.objects.create(

@@ -5,11 +5,11 @@ import pytest
 from django.urls import reverse
 
 from agenticworks.accounts.forms import ProfileForm
-from tests.security.xss_payloads import PAYLOADS
+from tests.security.xss_payloads import XSS_PAYLOADS
 from tests.showcase.injection import assert_safe_page
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_nothing_executable_survives_in_profiles(visitor, member_client, member, payload):
     data = {
         "display_name": payload[:60],
@@ -38,7 +38,7 @@ def test_nothing_executable_survives_in_profiles(visitor, member_client, member,
         assert_safe_page(response.content.decode())
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_the_profile_form_shows_refused_input_safely(member_client, payload):
     response = member_client.post(
         reverse("profile_edit"),

@@ -9,7 +9,7 @@ tags the site puts there.
 import re
 from html.parser import HTMLParser
 
-from tests.security.html_checks import assert_no_executable_markup
+from tests.security.markup import assert_no_executable_markup
 
 MAIN = re.compile(r"<main\b[^>]*>(?P<inner>.*)</main>", re.S)
 HEAD = re.compile(r"<head>(?P<inner>.*)</head>", re.S)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from showcase import services
 from showcase.links import WebLinkField
 from showcase.tags import tags_parse
-from tests.security.xss_payloads import PAYLOADS
+from tests.security.xss_payloads import XSS_PAYLOADS
 
 from .injection import assert_safe_page
 
@@ -26,7 +26,7 @@ def _link(payload: str) -> str:
         return ""
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_nothing_executable_survives_in_projects_and_comments(
     visitor, staff_client, other_member_client, member, other_member, payload
 ):
@@ -60,7 +60,7 @@ def test_nothing_executable_survives_in_projects_and_comments(
         assert_safe_page(response.content.decode())
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_refused_input_is_shown_back_safely(member_client, payload):
     """A form that comes back with errors echoes what was typed: as text only."""
     response = member_client.post(
@@ -78,7 +78,7 @@ def test_refused_input_is_shown_back_safely(member_client, payload):
     assert_safe_page(response.content.decode())
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_a_comment_refused_by_the_limit_is_shown_back_safely(
     other_member_client, member, settings, payload
 ):
@@ -92,7 +92,7 @@ def test_a_comment_refused_by_the_limit_is_shown_back_safely(
 
 
 def test_links_never_keep_a_script_scheme():
-    for payload in PAYLOADS:
+    for payload in XSS_PAYLOADS:
         link = _link(payload)
         assert not link or link.startswith(("http://", "https://")), link
 
