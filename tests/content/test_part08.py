@@ -1,0 +1,58 @@
+"""Part 8: each remedy is measured doing what the prose says it does."""
+
+import numpy as np
+import pytest
+
+from tests.content._run import run_part
+
+pytestmark = pytest.mark.kernel
+
+SLUG = "08-deep-learning-challenges"
+
+
+@pytest.fixture(scope="module")
+def part():
+    return run_part(SLUG)
+
+
+def test_plain_network_overfits(part):
+    plain = part.namespace["plain"]
+    assert plain["train"][-1] < 0.1
+    assert plain["val"][-1] > min(plain["val"]) + 0.05
+
+
+@pytest.mark.parametrize("remedy", ["early_stopping", "l2", "dropout"])
+def test_each_remedy_lowers_validation_loss(part, remedy):
+    ns = part.namespace
+    assert ns[f"val_loss_{remedy}"] < ns["val_loss_plain"]
+
+
+def test_early_stopping_stops_before_the_epoch_limit_and_keeps_the_best_epoch(part):
+    early = part.namespace["early"]
+    assert early["stopped_at"] < 1999
+    assert early["val_final"] == pytest.approx(min(early["val"]))
+
+
+def test_bias_variance_trade_off(part):
+    ns = part.namespace
+    bias, variance = ns["bias_squared"], ns["variance"]
+    total = np.add(bias, variance)
+    assert bias[0] > 10 * bias[2]  # a straight line is far too simple
+    assert variance[-1] > 10 * variance[2]  # degree 12 chases the noise
+    assert 0 < int(np.argmin(total)) < len(total) - 1
+
+
+def test_gradients_vanish_in_a_deep_sigmoid_stack_and_not_with_relu_and_he(part):
+    sigmoid_norms = part.namespace["sigmoid_grad_norms"]
+    he_norms = part.namespace["relu_he_grad_norms"]
+    assert len(sigmoid_norms) == len(he_norms) == 11
+    assert sigmoid_norms[0] < 1e-4 * sigmoid_norms[-1]
+    assert max(he_norms) / min(he_norms) < 20
+
+
+def test_oversized_init_explodes_and_clipping_keeps_training_finite(part):
+    ns = part.namespace
+    assert min(ns["oversized_grad_norms"]) > max(ns["relu_he_grad_norms"])
+    assert not np.all(np.isfinite(ns["unclipped"]))
+    assert np.all(np.isfinite(ns["clipped"]))
+    assert ns["clipped"][-1] < 0.1
