@@ -181,13 +181,13 @@ def test_unknown_track_or_part_is_404(visitor, path):
     assert visitor.get(path).status_code == 404
 
 
-def test_query_counts(visitor, member_client, django_assert_num_queries, monkeypatch):
-    monkeypatch.setattr("learn.views.topics_for_part", lambda user, key, *, limit: [])
+def test_query_counts(visitor, member_client, django_assert_num_queries):
     visitor.get(lesson_url("01-grids"))  # warm the lesson cache
-    with django_assert_num_queries(0):  # a first-time visitor: no session, no pins
+    with django_assert_num_queries(1):  # a first-time visitor: the part's forum topics only
         visitor.get(lesson_url("01-grids"))
-    # session, user, profile for the header, progress marks, pins
-    with django_assert_num_queries(5):
+    # session, user, profile and unread notifications for the header, progress marks, pins,
+    # whether the member moderates (hidden topics) and the part's forum topics
+    with django_assert_num_queries(8):
         member_client.get(lesson_url("01-grids"))
 
 

@@ -95,5 +95,5 @@ def test_query_count_for_a_member(member_client, member, django_assert_num_queri
     for n in range(5):
         make_project(member, title=f"P{n}", tags=["numpy"], cover=True)
     # session, user and the header's profile, then as for visitors
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         member_client.get(URL)

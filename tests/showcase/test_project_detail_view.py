@@ -82,6 +82,6 @@ def test_query_count_is_pinned(
         services.comment_create(project=project, author=member, body="Thanks!", parent=top)
     # session, user, header profile, project with author and profile, tags,
     # comments (+ their replies when there are any), liked?
-    with django_assert_num_queries(8 if comments else 7):
+    with django_assert_num_queries(9 if comments else 8):
         response = other_member_client.get(project.get_absolute_url())
     assert response.status_code == 200
