@@ -32,6 +32,8 @@ dev-deps: $(VENV)/.dev-deps
 db: deps
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py createcachetable
+	$(DEV_ENV) $(PY) manage.py fieldreports sync
+	$(DEV_ENV) $(PY) manage.py lessons check
 
 setup: db
 
