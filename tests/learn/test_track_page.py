@@ -70,7 +70,8 @@ def test_learn_index_lists_tracks_with_progress(visitor):
 def test_track_page_query_counts(visitor, member_client, django_assert_num_queries):
     with django_assert_num_queries(0):
         visitor.get(f"/learn/{TRACK}/")
-    with django_assert_num_queries(5):  # session, user, profile and unread notifications (header), progress marks
+    # session, user, profile and unread notifications (header), progress marks
+    with django_assert_num_queries(5):
         member_client.get(f"/learn/{TRACK}/")
 
 
