@@ -475,6 +475,19 @@ class Runner:
         if not kid or not owner or not isinstance(code, str):
             reply({"t": "result", "status": "error", "message": "Bad run request."})
             return
+        if request.get("require_full") and self.isolation != "full":
+            reply(
+                {
+                    "t": "result",
+                    "status": "error",
+                    "message": "This server's code runner is not fully isolated, so it only runs "
+                    "code for people on the same machine.",
+                    "kernel": self.kernel_info("unavailable"),
+                    "execution_count": 0,
+                    "duration_ms": 0,
+                }
+            )
+            return
         names = request.get("names") if isinstance(request.get("names"), dict) else {}
         cell = str(request.get("cell", ""))[:64]
         filename = str(request.get("filename") or f"<cell {cell}>")[:80]

@@ -1,2 +1,3 @@
 # One module per concern; each is imported here so Django finds the models.
 # progress.py (lesson engine) and kernels.py (sandbox) add their imports below.
+from .kernels import KernelPlacement  # noqa: F401
