@@ -83,6 +83,7 @@ class Kernel:
         self.truncated = False
         self.figures = 0
         self.skipped_figures = 0
+        self.out_of_memory = False
 
     # -- frames -------------------------------------------------------------------------------
     def send(self, message: dict) -> None:
@@ -178,6 +179,7 @@ class Kernel:
                 raise ValueError(f"the figure is {width:.0f}×{height:.0f} inches")
             figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
         except Exception as exc:  # noqa: BLE001 (any drawing error is the learner's to see)
+            self.out_of_memory = self.out_of_memory or isinstance(exc, MemoryError)
             self.stream("stderr", f"A figure could not be drawn: {type(exc).__name__}: {exc}\n")
             return None, title
         png = buffer.getvalue()
@@ -284,6 +286,7 @@ class Kernel:
         self.sent_bytes = self._buffered = 0
         self.truncated = False
         self.figures = self.skipped_figures = 0
+        self.out_of_memory = False
         self._last_flush = time.monotonic()
         code = message.get("code", "")
         filename = message.get("filename") or f"<cell {self.execution_count}>"
@@ -307,6 +310,7 @@ class Kernel:
                 "execution_count": self.execution_count,
                 "truncated": self.truncated,
                 "skipped_figures": self.skipped_figures,
+                "out_of_memory": self.out_of_memory,
             }
         )
 

@@ -713,6 +713,8 @@ class Runner:
             limit = limit or "output"
         if _int(done.get("skipped_figures")):
             limit = limit or "figures"
+        if done.get("out_of_memory") is True:
+            limit = limit or "memory"
         ok = bool(done.get("ok")) and limit is None
         status = "ok" if ok else ("limit" if limit and limit != "interrupt" else "error")
         if limit == "output":
