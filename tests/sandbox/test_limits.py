@@ -68,7 +68,15 @@ def test_memory_limit(sandbox, visitor):
     assert "384 MiB" in answer["message"]
     assert of_type(answer, "error")[0]["ename"] == "MemoryError"
     # a slow climb ends the same way, and the kernel recovers once the list is dropped
-    code = "blocks = []\ntry:\n    while True:\n        blocks.append(bytearray(8 * 1024**2))\nfinally:\n    n = len(blocks)\n    del blocks\n"
+    code = (
+        "blocks = []\n"
+        "try:\n"
+        "    while True:\n"
+        "        blocks.append(bytearray(8 * 1024**2))\n"
+        "finally:\n"
+        "    n = len(blocks)\n"
+        "    del blocks\n"
+    )
     assert run(visitor, code)["limit"] == "memory"
     assert 10 < int(text(run(visitor, "print(n)"))) < 60
 
