@@ -100,7 +100,12 @@ def test_one_huge_print_is_truncated(sandbox, visitor):
 
 
 def test_figure_count_limit(sandbox, visitor):
-    code = "import matplotlib.pyplot as plt\nfor i in range(14):\n    plt.figure()\n    plt.plot([i, 0])\n"
+    code = (
+        "import matplotlib.pyplot as plt\n"
+        "for i in range(14):\n"
+        "    plt.figure()\n"
+        "    plt.plot([i, 0])\n"
+    )
     answer = run(visitor, code)
     assert answer["status"] == "limit"
     assert answer["limit"] == "figures"
@@ -109,7 +114,12 @@ def test_figure_count_limit(sandbox, visitor):
 
 
 def test_a_huge_figure_is_drawn_smaller(sandbox, visitor):
-    code = "import matplotlib.pyplot as plt\nplt.figure(figsize=(400, 300))\nplt.plot([1, 2])\nplt.show()"
+    code = (
+        "import matplotlib.pyplot as plt\n"
+        "plt.figure(figsize=(400, 300))\n"
+        "plt.plot([1, 2])\n"
+        "plt.show()"
+    )
     answer = run(visitor, code)
     figure = of_type(answer, "display_data")[0]
     png = base64.b64decode(figure["data"]["image/png"])
