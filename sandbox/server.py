@@ -985,6 +985,7 @@ class _Handler(socketserver.BaseRequestHandler):
 
 class _Server(socketserver.ThreadingMixIn, socketserver.BaseServer):
     daemon_threads = True
+    request_queue_size = 512  # many learners press Run at once
     runner: Runner
     token: bytes | None
 
