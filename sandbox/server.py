@@ -197,9 +197,8 @@ class Runner:
         env = {
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
-            "HOME": self.state_dir,
+            "HOME": "/nonexistent",
             "MPLBACKEND": "Agg",
-            "MPLCONFIGDIR": mpl,
             "OPENBLAS_NUM_THREADS": "1",
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
@@ -212,8 +211,6 @@ class Runner:
                 "-m",
                 "sandbox.zygote",
                 str(theirs.fileno()),
-                self.root_dir,
-                self.project_dir,
             ],
             cwd=self.project_dir,
             env=env,
@@ -221,6 +218,10 @@ class Runner:
             stdin=subprocess.DEVNULL,
         )
         theirs.close()
+        protocol.send(
+            ours,
+            {"root_dir": self.root_dir, "project_dir": self.project_dir, "mpl_dir": mpl},
+        )
         ours.settimeout(120)
         hello = protocol.recv(ours)
         ours.settimeout(None)

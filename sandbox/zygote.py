@@ -1,9 +1,11 @@
 """The warm parent: imports NumPy and matplotlib once, then forks a kernel per request.
 
-Started by the runner (`python -m sandbox.zygote FD ROOT PROJECT`) with a clean environment,
+Started by the runner (`python -m sandbox.zygote FD`) with a clean environment,
 as PID 1 of its own PID namespace when the runner can arrange it: then, if the runner dies,
 the zygote dies (parent-death signal) and the Linux kernel kills every process of every
 learner kernel with it. It talks to the runner over one Unix socket (file descriptor FD):
+
+  runner → zygote  {"root_dir": ..., "project_dir": ..., "mpl_dir": ...}   (once, first)
 
   runner → zygote  {"op": "spawn", "uid": int, "limits": {...}, "names": {...}}
   zygote → runner  {"ok": true, "pid": int} with [kernel socket, output pipe, pidfd] attached
@@ -166,7 +168,11 @@ def reap() -> None:
 
 def main(argv: list[str]) -> None:
     control = socket.socket(fileno=int(argv[0]))
-    root_dir, project_dir = argv[1], argv[2]
+    # Paths come over the socket, not argv or the environment: kernels inherit this process's
+    # memory, including its command line and initial environment (/proc/self/cmdline, environ).
+    setup = protocol.recv(control) or {}
+    root_dir, project_dir = setup["root_dir"], setup["project_dir"]
+    os.environ["MPLCONFIGDIR"] = setup["mpl_dir"]
     isolation.die_with_parent()
     started = time.monotonic()
     plan = isolation.enter_parent_namespaces()
