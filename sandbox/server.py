@@ -507,6 +507,8 @@ class Runner:
                 }
             )
             return
+        if tombstone is not None:  # a new kernel: "starting" was said; now it runs the cell
+            reply({"t": "state", "state": "busy"})
         try:
             outcome = self._execute(kernel, code, filename, reply)
         except Exception:
