@@ -146,7 +146,11 @@ def _is_down(address: str) -> bool:
 def runner_status(address: str) -> dict:
     """The runner's own report: isolation layers, kernels, load, limits."""
     status = _call(address, {"op": "status"}, timeout=5)
-    cache.set(f"sandbox:load:{address}", status.get("load", 1.0), LOAD_SECONDS)
+    kernels, capacity = status.get("kernels"), status.get("max_kernels")
+    if not isinstance(kernels, int) or not isinstance(capacity, int) or capacity < 1:
+        raise RunnerUnavailableError(f"{address}: the status makes no sense")
+    load = (kernels, capacity)
+    cache.set(f"sandbox:load:{address}", load, LOAD_SECONDS)
     return status
 
 
@@ -162,10 +166,20 @@ def all_status() -> list[dict]:
 
 
 def _load(address: str) -> float:
+    """Share of a host's kernel slots in use (cached for a few seconds)."""
     load = cache.get(f"sandbox:load:{address}")
     if load is None:
-        load = runner_status(address).get("load", 1.0)
-    return float(load)
+        runner_status(address)
+        load = cache.get(f"sandbox:load:{address}", (1, 1))
+    kernels, capacity = load
+    return kernels / capacity
+
+
+def _count_new_kernel(address: str) -> None:
+    """Add the kernel just placed to the cached load, so the next placement sees it."""
+    load = cache.get(f"sandbox:load:{address}")
+    if load is not None:
+        cache.set(f"sandbox:load:{address}", (load[0] + 1, load[1]), LOAD_SECONDS)
 
 
 def _least_loaded(exclude: set[str]) -> str:
@@ -198,6 +212,7 @@ def _place(kernel_id: str, owner: str, exclude: set[str]) -> str:
     from learn.models import KernelPlacement
 
     host = _least_loaded(exclude)
+    _count_new_kernel(host)
     KernelPlacement.objects.filter(kernel_id=kernel_id).delete()
     try:
         KernelPlacement.objects.create(kernel_id=kernel_id, owner=owner, host=host)
@@ -223,15 +238,22 @@ def _touch(kernel_id: str) -> None:
 
 
 def _host_for(kernel_id: str, owner: str) -> tuple[str, bool]:
-    """(host, newly placed) for a kernel; with a single runner, always that one."""
+    """(host, whether the kernel's earlier host is gone) for a kernel; with a single runner,
+    always that one."""
     addresses = runner_addresses()
     if len(addresses) == 1:
         return addresses[0], False
     host = _placed_host(kernel_id)
-    if host is not None and host in addresses:
+    if host is not None and host in addresses and not _is_down(host):
         _touch(kernel_id)
         return host, False
-    return _place(kernel_id, owner, exclude=set()), True
+    return _place(kernel_id, owner, exclude=set()), host is not None
+
+
+def _forget(kernel_id: str) -> None:
+    from learn.models import KernelPlacement
+
+    KernelPlacement.objects.filter(kernel_id=kernel_id).delete()
 
 
 # -- checking what comes back -------------------------------------------------------------------
@@ -341,58 +363,63 @@ def run_cell(
         "require_full": require_full_isolation,
     }
     timeout = settings.SANDBOX_WALL_SECONDS + 30
-    lost_host = False
-    tried: set[str] = set()
-    for _attempt in range(3):
-        try:
-            host, _new = (
-                _host_for(kernel_id, owner)
-                if not tried
-                else (
-                    _place(kernel_id, owner, exclude=tried),
-                    True,
-                )
-            )
-        except RunnerUnavailableError as exc:
-            log.warning("sandbox unavailable: %s", exc)
-            yield _unavailable()
-            return
-        tried.add(host)
+    single = len(runner_addresses()) == 1
+    try:
+        host, lost_host = _host_for(kernel_id, owner)
+    except RunnerUnavailableError as exc:
+        log.warning("sandbox unavailable: %s", exc)
+        yield _unavailable()
+        return
+    tried = {host}
+    while True:
         started = False
         try:
             for frame in _frames(host, payload, timeout=timeout):
                 started = True
-                kind = frame.get("t")
-                if kind == "state":
-                    yield {"t": "state", "state": str(frame.get("state", ""))[:20]}
-                elif kind == "output":
-                    output = clean_output(frame.get("output"))
-                    if output is not None:
-                        yield {"t": "output", "output": output}
-                elif kind == "result":
-                    result = _result(frame)
-                    if lost_host:
-                        result["kernel"]["state"] = "lost"
-                        result["message"] = (LOST_HOST_MESSAGE + " " + result["message"]).strip()
-                    yield result
+                event = _event(frame)
+                if event is None:
+                    continue
+                final = event["t"] == "result"
+                if final and lost_host:
+                    event["kernel"]["state"] = "lost"
+                    event["message"] = (LOST_HOST_MESSAGE + " " + event["message"]).strip()
+                yield event
+                if final:
                     return
-                elif kind == "error":
-                    yield _unavailable(str(frame.get("message", UNAVAILABLE_MESSAGE))[:500])
-                    return
+            raise RunnerUnavailableError(f"{host}: closed before the result")
         except RunnerUnavailableError as exc:
             log.warning("sandbox runner %s failed: %s", host, exc)
             _mark_down(host)
-            if len(runner_addresses()) == 1:
+            if single:
                 yield _unavailable()
                 return
             if started:  # the host went away in the middle of the run
+                _forget(kernel_id)
                 yield {**_unavailable(LOST_HOST_MESSAGE), "kernel": _kernel({}, "lost")}
                 return
-            lost_host = _placed_host(kernel_id) == host
-            continue
-        yield _unavailable()
-        return
-    yield _unavailable()
+            # The kernel's host is unreachable: a fresh kernel elsewhere.
+            lost_host = lost_host or _placed_host(kernel_id) == host
+            try:
+                host = _place(kernel_id, owner, exclude=tried)
+            except RunnerUnavailableError:
+                yield _unavailable()
+                return
+            tried.add(host)
+
+
+def _event(frame: dict) -> dict | None:
+    """A runner frame as an event for the view, checked; None for anything unknown."""
+    kind = frame.get("t")
+    if kind == "state":
+        return {"t": "state", "state": str(frame.get("state", ""))[:20]}
+    if kind == "output":
+        output = clean_output(frame.get("output"))
+        return {"t": "output", "output": output} if output is not None else None
+    if kind == "result":
+        return _result(frame)
+    if kind == "error":
+        return _unavailable(str(frame.get("message", UNAVAILABLE_MESSAGE))[:500])
+    return None
 
 
 def _result(frame: dict) -> dict:

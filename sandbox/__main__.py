@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="run the runner in the foreground")
     serve.add_argument("--socket", help="Unix socket to listen on")
     serve.add_argument("--socket-mode", default="600", help="octal file mode of the socket")
+    serve.add_argument(
+        "--socket-group", help="group that may use the socket (the site's); implies mode 660"
+    )
     serve.add_argument("--listen", type=_address, help="HOST:PORT to listen on (needs a token)")
     serve.add_argument("--token-file", help="file holding the shared token for TCP clients")
     serve.add_argument("--state-dir", default="var/sandbox", help="matplotlib cache and the like")
@@ -87,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         socket_path=args.socket,
         listen=args.listen,
         token=_token(args),
-        socket_mode=int(args.socket_mode, 8),
+        socket_mode=0o660 if args.socket_group else int(args.socket_mode, 8),
+        socket_group=args.socket_group,
     )
     return 0
 

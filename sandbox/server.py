@@ -1008,6 +1008,7 @@ def serve(
     listen: tuple[str, int] | None = None,
     token: bytes | None = None,
     socket_mode: int = 0o600,
+    socket_group: str | None = None,
 ) -> None:
     """Serve requests until SIGTERM or SIGINT; then stop every kernel."""
     servers: list[_Server] = []
@@ -1020,6 +1021,14 @@ def serve(
             unix = UnixServer(socket_path, _Handler)
         finally:
             os.umask(old_umask)
+        if socket_group:
+            import grp
+
+            os.chown(socket_path, -1, grp.getgrnam(socket_group).gr_gid)
+            os.chown(
+                os.path.dirname(os.path.abspath(socket_path)), -1, grp.getgrnam(socket_group).gr_gid
+            )
+            os.chmod(os.path.dirname(os.path.abspath(socket_path)), 0o710)
         os.chmod(socket_path, socket_mode)
         unix.runner, unix.token = runner, None
         servers.append(unix)
