@@ -1021,14 +1021,14 @@ def serve(
             unix = UnixServer(socket_path, _Handler)
         finally:
             os.umask(old_umask)
-        if socket_group:
+        if socket_group:  # the site runs as another user: let its group reach the socket
             import grp
 
-            os.chown(socket_path, -1, grp.getgrnam(socket_group).gr_gid)
-            os.chown(
-                os.path.dirname(os.path.abspath(socket_path)), -1, grp.getgrnam(socket_group).gr_gid
-            )
-            os.chmod(os.path.dirname(os.path.abspath(socket_path)), 0o710)
+            gid = grp.getgrnam(socket_group).gr_gid
+            directory = os.path.dirname(os.path.abspath(socket_path))
+            os.chown(directory, -1, gid)
+            os.chmod(directory, 0o710)  # noqa: S103 (group may traverse, not list)
+            os.chown(socket_path, -1, gid)
         os.chmod(socket_path, socket_mode)
         unix.runner, unix.token = runner, None
         servers.append(unix)
