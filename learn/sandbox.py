@@ -506,6 +506,7 @@ def start_runner(
             str(socket_path),
             "--state-dir",
             str(state_dir),
+            "--die-with-parent",
         ],
         cwd=settings.BASE_DIR,
         env=env or runner_environment(),

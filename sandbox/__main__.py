@@ -12,6 +12,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import socket
 import sys
 
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("SANDBOX_ALLOW_PARTIAL_ISOLATION", "").lower() in {"1", "true"},
         help="serve non-loopback clients even when some isolation layer is missing",
     )
+    serve.add_argument(
+        "--die-with-parent", action="store_true", help="stop when the process that started us does"
+    )
     status = sub.add_parser("status", help="print a running runner's status as JSON")
     status.add_argument("--socket", required=True)
     args = parser.parse_args(argv)
@@ -65,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.socket and not args.listen:
         parser.error("give --socket, --listen or both")
+    if args.die_with_parent:
+        parent = os.getppid()
+        from .isolation import die_with_parent
+
+        die_with_parent(signal.SIGTERM)
+        if os.getppid() != parent:
+            return 0
     logging.basicConfig(
         level=os.environ.get("SANDBOX_LOG_LEVEL", "INFO"),
         format="%(asctime)s sandbox %(levelname)s %(message)s",
@@ -82,9 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         allow_partial=args.allow_partial_isolation,
     )
     runner.start()
-    # Tell whoever started us that we are ready (the site's management command waits for it).
-    sys.stdout.write(json.dumps({"ready": True, "isolation": runner.isolation}) + "\n")
-    sys.stdout.flush()
+
+    def ready() -> None:
+        # Tell whoever started us that we are listening (the site and the tests wait for it).
+        sys.stdout.write(json.dumps({"ready": True, "isolation": runner.isolation}) + "\n")
+        sys.stdout.flush()
+
     serve_forever(
         runner,
         socket_path=args.socket,
@@ -92,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         token=_token(args),
         socket_mode=0o660 if args.socket_group else int(args.socket_mode, 8),
         socket_group=args.socket_group,
+        on_ready=ready,
     )
     return 0
 

@@ -137,10 +137,10 @@ def pivot_root(new_root: str, put_old: str) -> None:
     _check(_libc.syscall(SYS_PIVOT_ROOT, _b(new_root), _b(put_old)), "pivot_root")
 
 
-def die_with_parent() -> None:
-    """Get SIGKILL when the parent process exits (Linux), so nothing outlives the runner."""
+def die_with_parent(signum: int = signal.SIGKILL) -> None:
+    """Get a signal when the parent process exits (Linux), so nothing outlives the runner."""
     if _libc is not None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        prctl(PR_SET_PDEATHSIG, signum)
 
 
 def become_subreaper() -> None:

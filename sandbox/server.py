@@ -1009,6 +1009,7 @@ def serve(
     token: bytes | None = None,
     socket_mode: int = 0o600,
     socket_group: str | None = None,
+    on_ready=None,
 ) -> None:
     """Serve requests until SIGTERM or SIGINT; then stop every kernel."""
     servers: list[_Server] = []
@@ -1048,6 +1049,8 @@ def serve(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if on_ready is not None:
+        on_ready()
     log.info(
         "listening on %s",
         ", ".join(

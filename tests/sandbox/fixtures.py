@@ -75,6 +75,7 @@ def launch(directory: Path, *, listen: str | None = None, token: str = "", **lim
     env.update(TEST_LIMITS)
     env.update({f"SANDBOX_{k.upper()}": str(v) for k, v in limits.items()})
     args = [sys.executable, "-m", "sandbox", "serve", "--state-dir", str(directory / "state")]
+    args.append("--die-with-parent")
     socket_path = directory / "runner.sock"
     args += ["--socket", str(socket_path)]
     if listen:

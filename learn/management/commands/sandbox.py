@@ -17,6 +17,13 @@ from django.core.management.base import BaseCommand, CommandError
 from learn import sandbox
 
 
+def runner_isolation(address: str) -> str:
+    try:
+        return sandbox.runner_status(address).get("isolation", "unknown")
+    except Exception:  # noqa: BLE001 (a missing cache table must not stop the dev server)
+        return "unknown"
+
+
 class Command(BaseCommand):
     help = "Code sandbox: status of the runners, or start one."
 
@@ -89,9 +96,9 @@ class Command(BaseCommand):
             runner = sandbox.start_runner(socket_path=path, state_dir=path.parent)
         except sandbox.RunnerUnavailableError as exc:
             raise CommandError(str(exc)) from None
-        level = sandbox.all_status()[0].get("isolation", "unknown")
-        self.stdout.write(f"Code runner ready (isolation: {level}).")
         try:
+            level = runner_isolation(f"unix://{path}")
+            self.stdout.write(f"Code runner ready (isolation: {level}).")
             call_command("runserver", addrport)
         finally:
             runner.send_signal(signal.SIGTERM)
