@@ -38,6 +38,17 @@ def _seam_run(learner: str, code: str, cell: str = "pixels", part: str = PART) -
     return {**result, "outputs": outputs}
 
 
+def _interrupt_when_busy(learner: str) -> None:
+    """Ask for an interrupt as soon as the kernel is running the cell."""
+    wait_until(
+        lambda: (
+            seam.kernel_interrupt(learner=learner, track=TRACK, part=PART)["state"]
+            == "interrupting"
+        ),
+        interval=0.05,
+    )
+
+
 def test_restart_clears_the_state(sandbox, visitor):
     run(visitor, "x = 1", cell="setup")
     answer = kernel_op(visitor, "restart")
@@ -64,9 +75,7 @@ def test_interrupt_stops_a_running_cell_and_keeps_the_state(sandbox):
         target=lambda: answers.append(_seam_run(learner, "import time\ntime.sleep(3)"))
     )
     worker.start()
-    time.sleep(0.5)
-    state = seam.kernel_interrupt(learner=learner, track=TRACK, part=PART)
-    assert state["state"] == "interrupting"
+    _interrupt_when_busy(learner)
     worker.join(10)
     (answer,) = answers
     assert answer["status"] == "error"
@@ -82,8 +91,7 @@ def test_interrupting_a_kernel_that_ignores_it_restarts_it(sandbox):
     answers = []
     worker = threading.Thread(target=lambda: answers.append(_seam_run(learner, code)))
     worker.start()
-    time.sleep(0.5)
-    seam.kernel_interrupt(learner=learner, track=TRACK, part=PART)
+    _interrupt_when_busy(learner)
     worker.join(10)
     (answer,) = answers
     assert answer["kernel"]["state"] == "restarted"
