@@ -2,7 +2,6 @@
 total limits, crashes, and many visitors at once."""
 
 import threading
-import time
 
 import pytest
 from django.test import Client
