@@ -27,9 +27,16 @@ def _error(message: str, status: int) -> JsonResponse:
     )
 
 
-def _is_loopback(address: str) -> bool:
+PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+
+
+def _from_this_machine(request: HttpRequest) -> bool:
+    """Whether the visitor is on the site's own machine. A request that came through a proxy
+    we were not told to trust (TRUSTED_PROXY_COUNT) counts as remote, whatever REMOTE_ADDR."""
+    if not settings.TRUSTED_PROXY_COUNT and any(h in request.META for h in PROXY_HEADERS):
+        return False
     try:
-        return ipaddress.ip_address(address).is_loopback
+        return ipaddress.ip_address(ratelimit.client_ip(request)).is_loopback
     except ValueError:
         return False
 
@@ -95,7 +102,7 @@ def run(request: HttpRequest, track: str, part: str):
         filename=filename or f"<cell {cell_id}>",
         learner_name=sandbox.learner_name(request),
         require_full_isolation=not settings.SANDBOX_ALLOW_PARTIAL_ISOLATION
-        and not _is_loopback(ratelimit.client_ip(request)),
+        and not _from_this_machine(request),
     )
     results = _with_figures(
         request, events, track=track, part=part, cell_id=cell_id, code=body["code"]

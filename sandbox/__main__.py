@@ -91,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         project_dir=project_dir,
         state_dir=state_dir,
         allow_partial=args.allow_partial_isolation,
+        disable=tuple(
+            layer.strip()
+            for layer in os.environ.get("SANDBOX_DISABLE_LAYERS", "").split(",")
+            if layer.strip()
+        ),
     )
     runner.start()
 

@@ -366,6 +366,7 @@ def isolate_kernel(
     open_files: int,
     scratch_mb: int,
     keep_fds: list[int],
+    disable: tuple[str, ...] = (),
 ) -> list[str]:
     """In the kernel, before any learner code: apply every layer the plan allows; return the
     names of the layers now active."""
@@ -411,6 +412,8 @@ def isolate_kernel(
         prctl(PR_SET_NO_NEW_PRIVS, 1)
         active.append("no-new-privs")
         try:
+            if "landlock" in disable:
+                raise OSError(0, "disabled by the operator")
             devices = [f"/dev/{name}" for name in DEVICES if os.path.exists(f"/dev/{name}")]
             # /proc is the kernel's own only inside its PID namespace and private root.
             private = ["/proc"] if plan.root and "pid-namespace" in active else []
@@ -419,6 +422,8 @@ def isolate_kernel(
         except OSError:
             pass
         try:
+            if "seccomp" in disable:
+                raise OSError(0, "disabled by the operator")
             seccomp.install()
             active.append("seccomp")
         except OSError:
@@ -427,6 +432,11 @@ def isolate_kernel(
     os.environ.update(KERNEL_ENV, HOME=scratch, TMPDIR=scratch)
     active.append("clean-environment")
     return active
+
+
+# Layers an operator may switch off while troubleshooting (SANDBOX_DISABLE_LAYERS); the runner
+# then reports partial isolation and serves only clients on its own machine unless told.
+OPTIONAL_LAYERS = ("landlock", "seccomp")
 
 
 def level(active: list[str]) -> str:

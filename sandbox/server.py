@@ -157,8 +157,10 @@ class Runner:
         project_dir: str,
         state_dir: str,
         allow_partial: bool = False,
+        disable: tuple[str, ...] = (),
     ):
         self.limits = limits
+        self.disable = tuple(layer for layer in disable if layer in isolation.OPTIONAL_LAYERS)
         self.project_dir = project_dir
         self.state_dir = state_dir
         self.allow_partial = allow_partial
@@ -269,6 +271,7 @@ class Runner:
             "uid": self.limits.uid_base + slot,
             "limits": self.limits.as_dict(),
             "names": {str(k): str(v)[:200] for k, v in names.items()},
+            "disable": list(self.disable),
         }
         try:
             with self.zygote_lock:

@@ -14,8 +14,11 @@ def run_url(track: str = TRACK, part: str = PART) -> str:
 def run(
     client, code: str, cell: str = "pixels", *, part: str = PART, remote_addr=None, **extra
 ) -> dict:
-    """POST a cell (extra keys go into the JSON body); the JSON answer, status code in "_http"."""
-    headers = {"REMOTE_ADDR": remote_addr} if remote_addr else {}
+    """POST a cell; extra HTTP_* keys are request headers, other extra keys go into the JSON
+    body. The JSON answer, with the status code in "_http"."""
+    headers = {key: extra.pop(key) for key in list(extra) if key.startswith("HTTP_")}
+    if remote_addr:
+        headers["REMOTE_ADDR"] = remote_addr
     response = client.post(
         run_url(part=part),
         data=json.dumps({"cell": cell, "code": code, **extra}),

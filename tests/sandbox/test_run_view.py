@@ -231,3 +231,24 @@ def test_visitors_from_elsewhere_run_code_only_with_full_isolation(sandbox, visi
     assert run(visitor, "print(1)")["status"] == "ok"  # from this machine it runs
     settings.SANDBOX_ALLOW_PARTIAL_ISOLATION = True
     assert run(visitor, "print(1)", remote_addr="203.0.113.9")["status"] == "ok"
+
+
+def test_partial_isolation_serves_only_this_machine(sandbox, start_runner, settings, visitor):
+    runner = start_runner(disable_layers="landlock")
+    settings.SANDBOX_SOCKET = runner.socket_path
+    status = runner.status()
+    assert status["isolation"] == "partial"
+    assert status["missing"] == ["landlock"]
+    answer = run(visitor, "print(1)", remote_addr="203.0.113.9")
+    assert answer["status"] == "error"
+    assert answer["kernel"]["state"] == "unavailable"
+    assert "not fully isolated" in answer["message"]
+    # behind a proxy nobody said to trust, a local address does not count as local
+    answer = run(visitor, "print(1)", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert "not fully isolated" in answer["message"]
+    local = run(visitor, "print(1)")
+    assert local["status"] == "ok"
+    assert local["kernel"]["isolation"] == "partial"
+    assert local["kernel"]["missing"] == ["landlock"]
+    settings.SANDBOX_ALLOW_PARTIAL_ISOLATION = True
+    assert run(visitor, "print(2)", remote_addr="203.0.113.9")["status"] == "ok"
