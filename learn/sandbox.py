@@ -214,6 +214,9 @@ def _place(kernel_id: str, owner: str, exclude: set[str]) -> str:
     host = _least_loaded(exclude)
     _count_new_kernel(host)
     KernelPlacement.objects.filter(kernel_id=kernel_id).delete()
+    # Kernels idle this long were culled by their runner: their rows are only history.
+    stale = timezone.now() - timedelta(seconds=max(2 * settings.SANDBOX_IDLE_SECONDS, 3600))
+    KernelPlacement.objects.filter(used_at__lt=stale).delete()
     try:
         KernelPlacement.objects.create(kernel_id=kernel_id, owner=owner, host=host)
     except IntegrityError:  # another request placed it first: use that
