@@ -367,6 +367,7 @@ def isolate_kernel(
     scratch_mb: int,
     keep_fds: list[int],
     disable: tuple[str, ...] = (),
+    scratch_dir: str | None = None,
 ) -> list[str]:
     """In the kernel, before any learner code: apply every layer the plan allows; return the
     names of the layers now active."""
@@ -378,8 +379,9 @@ def isolate_kernel(
     if plan.root:
         active += _enter_root(plan, uid, scratch_mb)
         scratch = SCRATCH
-    else:
-        scratch = tempfile.mkdtemp(prefix="agw-kernel-")
+    else:  # no private tmpfs: a directory the runner removes when the kernel stops
+        scratch = scratch_dir or tempfile.mkdtemp(prefix="agw-kernel-")
+        os.makedirs(scratch, mode=0o700, exist_ok=True)
         os.chdir(scratch)
 
     # Only the descriptors the kernel needs survive: never the zygote's control socket.

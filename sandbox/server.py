@@ -22,6 +22,7 @@ import ipaddress
 import logging
 import os
 import select
+import shutil
 import signal
 import socket
 import socketserver
@@ -248,6 +249,7 @@ class Runner:
                 self.zygote.wait(5)
         with contextlib.suppress(OSError):
             os.rmdir(self.root_dir)
+        shutil.rmtree(os.path.join(self.state_dir, "scratch"), ignore_errors=True)
 
     @property
     def isolation(self) -> str:
@@ -272,6 +274,7 @@ class Runner:
             "limits": self.limits.as_dict(),
             "names": {str(k): str(v)[:200] for k, v in names.items()},
             "disable": list(self.disable),
+            "scratch_dir": self._scratch_dir(slot),
         }
         try:
             with self.zygote_lock:
@@ -309,6 +312,10 @@ class Runner:
             raise StartError("A kernel could not be started on this server.")
         kernel.layers = [str(layer) for layer in ready.get("layers", [])][:64]
         return kernel
+
+    def _scratch_dir(self, slot: int) -> str:
+        """Where a kernel without a private tmpfs writes (removed when it stops)."""
+        return os.path.join(self.state_dir, "scratch", str(slot))
 
     def _await_ready(self, kernel: Kernel) -> dict | None:
         deadline = time.monotonic() + self.limits.start_seconds
@@ -349,6 +356,8 @@ class Runner:
             readable, _, _ = select.select([kernel.pidfd], [], [], 2.0)
             gone = bool(readable)
         kernel.close()
+        if gone and not self.plan.get("root"):
+            shutil.rmtree(self._scratch_dir(kernel.slot), ignore_errors=True)
         with self.lock:
             if self.kernels.get(kernel.kid) is kernel:
                 del self.kernels[kernel.kid]

@@ -90,6 +90,7 @@ def _kernel_main(control, kernel_sock, out_w: int, request: dict, plan) -> None:
             scratch_mb=int(limits["scratch_mb"]),
             keep_fds=[kernel_sock.fileno()],
             disable=tuple(request.get("disable", ())),
+            scratch_dir=request.get("scratch_dir"),
         )
         k = kernel.prepare(kernel_sock, limits=limits, names=request.get("names", {}))
         k.send({"t": "ready", "layers": active})
