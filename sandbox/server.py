@@ -113,6 +113,7 @@ class Kernel:
     idle_cpu: float = 0.0  # CPU seconds when the last run ended
     cells: list[str] = field(default_factory=list)  # cells that ran without error, in order
     dead: bool = False
+    restarted: bool = False  # the learner restarted it while a cell ran
 
     def alive(self) -> bool:
         if self.dead:
@@ -536,7 +537,10 @@ class Runner:
                 " " + message if message else ""
             )
         stopped = outcome.get("stopped")
-        if stopped:
+        if stopped == "restart":
+            self._kill(kernel)
+            state, message, rerun = "restarted", "You restarted the kernel while the cell ran.", []
+        elif stopped:
             rerun = list(kernel.cells)
             fresh = self.replace(kernel, stopped, names)
             state = "restarted" if fresh else "lost"
@@ -716,6 +720,8 @@ class Runner:
                             if output.get("ename") == "MemoryError":
                                 limit = limit or "memory"
             if kernel.pidfd in readable or (kernel.pidfd < 0 and not kernel.alive()):
+                if kernel.restarted:
+                    return {"ok": False, "status": "error", "stopped": "restart"}
                 self._flush_pipe(kernel, emit_text)
                 return {
                     "ok": False,
@@ -818,8 +824,7 @@ class Runner:
             kernel = self.kernels.pop(kid, None)
             self.tombstones.pop(kid, None)
         if kernel is not None:
-            kernel.interrupt_at = time.monotonic()  # a run in progress ends now
-            self._kill(kernel)
+            self._stop_now(kernel, None)
         return {"t": "kernel", **self.kernel_info("restarted" if kernel else "cold")}
 
     def interrupt(self, kid: str) -> dict:
@@ -836,8 +841,20 @@ class Runner:
         with self.lock:
             kernel = self.kernels.pop(kid, None)
         if kernel is not None:
-            self._retire(kernel, "visitor-limit")
+            self._stop_now(kernel, "visitor-limit")
         return {"t": "kernel", **self.kernel_info("cold")}
+
+    def _stop_now(self, kernel: Kernel, reason: str | None) -> None:
+        """Stop a kernel already taken out of the table. A busy one is only killed here: the
+        thread running its cell notices, answers, and then closes its descriptors (closing them
+        under that thread could hand their numbers to someone else's files)."""
+        if reason:
+            self._bury(kernel, reason)
+        if kernel.busy:
+            kernel.restarted = True
+            kernel.signal(signal.SIGKILL)
+        else:
+            self._kill(kernel)
 
     def status(self) -> dict:
         with self.lock:
@@ -977,8 +994,18 @@ class _Handler(socketserver.BaseRequestHandler):
             )
             return
 
+        gone = False
+
         def reply(frame: dict) -> None:
-            protocol.send(sock, frame)
+            # If the site hangs up (the learner closed the page), the run still finishes within
+            # its limits and the kernel keeps its state, as a Jupyter kernel would.
+            nonlocal gone
+            if gone:
+                return
+            try:
+                protocol.send(sock, frame)
+            except OSError:
+                gone = True
 
         op = request.get("op")
         try:

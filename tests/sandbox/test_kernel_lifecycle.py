@@ -1,12 +1,15 @@
 """Kernel lifecycle on the real runner: restart, interrupt, culling, eviction, per-visitor and
 total limits, crashes, and many visitors at once."""
 
+import socket
 import threading
+import time
 
 import pytest
 from django.test import Client
 
 from learn import sandbox as seam
+from sandbox import protocol
 from tests.sandbox.fixtures import PART, TRACK, wait_until
 from tests.sandbox.helpers import kernel_op, of_type, run, text
 
@@ -192,3 +195,38 @@ def test_a_member_keeps_the_kernel_across_their_clients(sandbox, member):
     second.force_login(member)
     run(first, "shared = 'yes'")
     assert text(run(second, "print(shared)")) == "yes\n"
+
+
+def test_restart_during_a_run_ends_it_and_the_next_run_is_fresh(sandbox):
+    learner = "s-restart-while-busy"
+    _seam_run(learner, "kept = 1", cell="setup")
+    answers = []
+    worker = threading.Thread(
+        target=lambda: answers.append(_seam_run(learner, "import time\ntime.sleep(3)"))
+    )
+    worker.start()
+    wait_until(lambda: sandbox.status()["busy"] >= 1, interval=0.05)
+    assert seam.kernel_restart(learner=learner, track=TRACK, part=PART)["state"] == "restarted"
+    worker.join(10)
+    (answer,) = answers
+    assert answer["kernel"]["state"] == "restarted"
+    assert "restarted the kernel" in answer["message"]
+    after = _seam_run(learner, "print('kept' in globals())")
+    assert text(after) == "False\n"
+    assert after["kernel"]["state"] == "ready"
+
+
+def test_a_run_finishes_when_the_site_hangs_up(sandbox):
+    """Closing the page does not cost the learner their kernel."""
+    kernel_id, owner = seam.kernel_ids("s-hangup", TRACK, PART)
+    code = "import time\ntime.sleep(0.5)\nfinished = True\nprint('x' * 100000)"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.connect(str(sandbox.socket_path))
+        protocol.send(sock, {"op": "run", "kernel": kernel_id, "owner": owner, "code": code})
+        assert protocol.recv(sock)["state"] == "starting"  # then walk away
+    time.sleep(1)
+    frames = sandbox.call(
+        {"op": "run", "kernel": kernel_id, "owner": owner, "code": "print(finished)"}
+    )
+    assert frames[-1]["status"] == "ok", frames
+    assert frames[-1]["kernel"]["state"] == "ready"
