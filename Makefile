@@ -38,7 +38,7 @@ db: deps
 setup: db
 
 run: setup
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(PY) manage.py sandbox devserver $(HOST):$(PORT)
 
 test: dev-deps
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)

@@ -264,3 +264,29 @@ FORUM_NEW_MEMBER_REPLIES_PER_DAY = envint("FORUM_NEW_MEMBER_REPLIES_PER_DAY", 10
 FORUM_TOPICS_PER_DAY = envint("FORUM_TOPICS_PER_DAY", 20)
 FORUM_REPLIES_PER_DAY = envint("FORUM_REPLIES_PER_DAY", 200)
 FORUM_REPORTS_TO_HIDE = envint("FORUM_REPORTS_TO_HIDE", 3)
+# --- Code sandbox (SPEC section 4) ---------------------------------------------------------
+# The runner is a separate process (`python -m sandbox serve`); the site reaches it over a Unix
+# socket, or over TCP with a shared token when it runs on several hosts. The limits are passed to
+# a runner the site starts itself (make run, tests); runner hosts read the same SANDBOX_* names.
+SANDBOX_SOCKET = Path(
+    os.environ.get("SANDBOX_SOCKET", BASE_DIR / "var" / "sandbox" / "runner.sock")
+)
+SANDBOX_RUNNERS = envlist("SANDBOX_RUNNERS")  # e.g. tcp://10.0.0.5:7300,tcp://10.0.0.6:7300
+SANDBOX_TOKEN = os.environ.get("SANDBOX_TOKEN", "")
+# Sites that share runner hosts (e.g. staging and production) keep their kernels apart by this.
+SANDBOX_KERNEL_NAMESPACE = os.environ.get("SANDBOX_KERNEL_NAMESPACE", "")
+SANDBOX_ALLOW_PARTIAL_ISOLATION = envbool("SANDBOX_ALLOW_PARTIAL_ISOLATION", "false")
+SANDBOX_CPU_SECONDS = envint("SANDBOX_CPU_SECONDS", 10)
+SANDBOX_WALL_SECONDS = envint("SANDBOX_WALL_SECONDS", 20)
+SANDBOX_MEMORY_MB = envint("SANDBOX_MEMORY_MB", 512)
+SANDBOX_OUTPUT_BYTES = envint("SANDBOX_OUTPUT_BYTES", 1024 * 1024)
+SANDBOX_MAX_FIGURES = envint("SANDBOX_MAX_FIGURES", 10)
+SANDBOX_FIGURE_BYTES = envint("SANDBOX_FIGURE_BYTES", 2 * 1024 * 1024)
+SANDBOX_SCRATCH_MB = envint("SANDBOX_SCRATCH_MB", 32)
+SANDBOX_KERNELS_PER_VISITOR = envint("SANDBOX_KERNELS_PER_VISITOR", 3)
+SANDBOX_MAX_KERNELS = envint("SANDBOX_MAX_KERNELS", 256)
+SANDBOX_IDLE_SECONDS = envint("SANDBOX_IDLE_SECONDS", 15 * 60)
+SANDBOX_MIN_FREE_MB = envint("SANDBOX_MIN_FREE_MB", 512)
+SANDBOX_CODE_BYTES = envint("SANDBOX_CODE_BYTES", 64 * 1024)  # longest cell source accepted
+SANDBOX_RUNS_PER_MINUTE = envint("SANDBOX_RUNS_PER_MINUTE", 120)  # per learner
+# --- end of code sandbox settings ----------------------------------------------------------

@@ -109,3 +109,7 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- Code sandbox: a real runner for tests that run cells (tests/sandbox, browser tests) ------
+from tests.sandbox.fixtures import sandbox, sandbox_runner, start_runner  # noqa: E402, F401

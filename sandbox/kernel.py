@@ -1,0 +1,358 @@
+"""What runs inside a kernel, after isolation: execute cells and send their outputs.
+
+Everything here runs in the same process as the learner's code, so none of it is trusted by the
+runner: the runner re-checks sizes, counts and types of whatever arrives. The limits applied
+here only make the normal case tidy (a loop that prints a million lines stops sending early).
+"""
+
+import ast
+import base64
+import builtins
+import io
+import linecache
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+
+from . import protocol
+
+FLUSH_SECONDS = 0.05  # send buffered output at least this often while a cell runs
+FLUSH_BYTES = 16 * 1024
+REPR_CHARS = 20_000  # longest value of a last expression shown in full
+TRACEBACK_CHARS = 20_000
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class OutputStream(io.TextIOBase):
+    """sys.stdout / sys.stderr of a kernel: text goes to the runner while a cell runs."""
+
+    def __init__(self, kernel: "Kernel", name: str):
+        super().__init__()
+        self._kernel = kernel
+        self._name = name
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8"
+
+    @property
+    def errors(self) -> str:
+        return "replace"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("cell output has no file descriptor")
+
+    def write(self, text) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self._kernel.stream(self._name, text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._kernel.flush_streams()
+
+
+def _no_input(prompt: str = "") -> str:
+    raise RuntimeError("input() is not available in lesson cells: set the value in the code.")
+
+
+class Kernel:
+    """One learner's interpreter state and the loop that serves the runner's requests."""
+
+    def __init__(self, sock, *, limits: dict, names: dict):
+        self.sock = sock
+        self.limits = limits
+        self.namespace = {"__name__": "__main__", "__builtins__": builtins, **names}
+        self.lock = threading.Lock()
+        self.execution_count = 0
+        self.running = False
+        self.in_user_code = False
+        self._buffer: list[tuple[str, str]] = []
+        self._buffered = 0
+        self._last_flush = 0.0
+        self.sent_bytes = 0
+        self.truncated = False
+        self.figures = 0
+        self.skipped_figures = 0
+        self.out_of_memory = False
+
+    # -- frames -------------------------------------------------------------------------------
+    def send(self, message: dict) -> None:
+        with self.lock:
+            protocol.send(self.sock, message)
+
+    # -- text output --------------------------------------------------------------------------
+    def stream(self, name: str, text: str) -> None:
+        if not self.running or not text:
+            return  # output from a background thread between runs goes nowhere
+        if self.truncated:
+            return
+        room = self.limits["output_bytes"] - self.sent_bytes - self._buffered
+        data = text.encode("utf-8", "replace")
+        if len(data) > room:
+            text = data[: max(room, 0)].decode("utf-8", "ignore")
+            data = text.encode()
+            self.truncated = True
+        if data:
+            with self.lock:
+                self._buffer.append((name, text))
+                self._buffered += len(data)
+        if (
+            self.truncated
+            or self._buffered >= FLUSH_BYTES
+            or time.monotonic() - self._last_flush >= FLUSH_SECONDS
+        ):
+            self.flush_streams()
+
+    def flush_streams(self) -> None:
+        with self.lock:
+            buffer, self._buffer = self._buffer, []
+            self.sent_bytes += self._buffered
+            self._buffered = 0
+            self._last_flush = time.monotonic()
+            merged: list[list[str]] = []
+            for name, text in buffer:
+                if merged and merged[-1][0] == name:
+                    merged[-1][1] += text
+                else:
+                    merged.append([name, text])
+            for name, text in merged:
+                output = {"output_type": "stream", "name": name, "text": text}
+                protocol.send(self.sock, {"t": "output", "output": output})
+
+    # -- figures ------------------------------------------------------------------------------
+    def flush_figures(self) -> None:
+        """Send every open matplotlib figure as a PNG (what plt.show() does here), then close
+        them all."""
+        import matplotlib.pyplot as plt
+
+        self.flush_streams()
+        for number in plt.get_fignums():
+            figure = plt.figure(number)
+            try:
+                if self.figures >= self.limits["max_figures"]:
+                    self.skipped_figures += 1
+                    continue
+                png, title = self._render(figure)
+                if png is None:
+                    continue
+                self.figures += 1
+                self.send(
+                    {
+                        "t": "output",
+                        "output": {
+                            "output_type": "display_data",
+                            "data": {
+                                "image/png": base64.b64encode(png).decode(),
+                                "text/plain": f"<Figure {self.figures}>",
+                            },
+                            "metadata": {"title": title},
+                        },
+                    }
+                )
+            finally:
+                plt.close(figure)
+
+    def _render(self, figure) -> tuple[bytes | None, str]:
+        width, height = figure.get_size_inches()
+        dpi = float(figure.dpi)
+        pixels = width * height * dpi * dpi
+        if pixels > self.limits["figure_pixels"]:
+            dpi *= (self.limits["figure_pixels"] / pixels) ** 0.5
+        titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
+        suptitle = getattr(figure, "_suptitle", None)
+        if suptitle is not None and suptitle.get_text():
+            titles.insert(0, suptitle.get_text())
+        title = "; ".join(titles)[:200]
+        buffer = io.BytesIO()
+        try:
+            if dpi < 1:
+                raise ValueError(f"the figure is {width:.0f}×{height:.0f} inches")
+            figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        except Exception as exc:  # noqa: BLE001 (any drawing error is the learner's to see)
+            self.out_of_memory = self.out_of_memory or isinstance(exc, MemoryError)
+            self.stream("stderr", f"A figure could not be drawn: {type(exc).__name__}: {exc}\n")
+            return None, title
+        png = buffer.getvalue()
+        if len(png) > self.limits["figure_bytes"]:
+            self.stream(
+                "stderr",
+                f"A figure was not shown: its PNG is {len(png) / 1048576:.1f} MiB, over the "
+                f"{self.limits['figure_bytes'] / 1048576:.0f} MiB limit. Use fewer points or a "
+                "smaller figsize.\n",
+            )
+            return None, title
+        return png, title
+
+    # -- running cells ------------------------------------------------------------------------
+    def execute(self, code: str, filename: str) -> dict | None:
+        """Run a cell's code in the kernel's namespace; return the error output, if any."""
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+        try:
+            tree = ast.parse(code, filename, "exec")
+            last = None
+            if tree.body and isinstance(tree.body[-1], ast.Expr):
+                last = ast.Expression(tree.body.pop().value)
+            body = compile(tree, filename, "exec", dont_inherit=True)
+            final = compile(last, filename, "eval", dont_inherit=True) if last else None
+        except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+            return self._error(exc)
+        try:
+            self.in_user_code = True
+            exec(body, self.namespace)  # noqa: S102 (running the learner's code is the point)
+            value = eval(final, self.namespace) if final else None  # noqa: S307
+            self.in_user_code = False
+        except BaseException as exc:  # noqa: BLE001 (SystemExit and Ctrl-C included)
+            self.in_user_code = False
+            return self._error(exc)
+        if value is not None:
+            self.namespace["_"] = value
+            text = self._repr(value)
+            self.flush_streams()
+            self.stream_result(text)
+        return None
+
+    def stream_result(self, text: str) -> None:
+        room = self.limits["output_bytes"] - self.sent_bytes
+        data = text.encode("utf-8", "replace")
+        if len(data) > room:
+            text = data[: max(room, 0)].decode("utf-8", "ignore")
+            self.truncated = True
+        self.sent_bytes += len(text.encode())
+        self.send(
+            {
+                "t": "output",
+                "output": {
+                    "output_type": "execute_result",
+                    "execution_count": self.execution_count,
+                    "data": {"text/plain": text},
+                    "metadata": {},
+                },
+            }
+        )
+
+    def _repr(self, value) -> str:
+        try:
+            self.in_user_code = True
+            text = repr(value)
+        except BaseException as exc:  # noqa: BLE001
+            text = f"<repr failed: {type(exc).__name__}: {exc}>"
+        finally:
+            self.in_user_code = False
+        if not isinstance(text, str):
+            text = "<repr did not return text>"
+        if len(text) > REPR_CHARS:
+            text = text[:REPR_CHARS] + f"… ({len(text) - REPR_CHARS} more characters)"
+        return text
+
+    def _error(self, exc: BaseException) -> dict:
+        frames = [
+            frame
+            for frame in traceback.extract_tb(exc.__traceback__)
+            if frame.filename.startswith("<cell ")
+        ]
+        lines = []
+        if frames:
+            lines.append("Traceback (most recent call last):\n")
+            lines += traceback.StackSummary.from_list(frames).format()
+        try:
+            lines += traceback.format_exception_only(type(exc), exc)
+            evalue = str(exc)
+        except Exception:  # noqa: BLE001 (a hostile __str__)
+            evalue = "<unprintable>"
+            lines.append(f"{type(exc).__name__}: <unprintable>\n")
+        text = "".join(lines)
+        if len(text) > TRACEBACK_CHARS:
+            text = text[: TRACEBACK_CHARS // 2] + "\n…\n" + text[-TRACEBACK_CHARS // 2 :]
+        return {
+            "output_type": "error",
+            "ename": type(exc).__name__,
+            "evalue": evalue[:2000],
+            "traceback": text.splitlines(),
+        }
+
+    def run(self, message: dict) -> None:
+        self.execution_count += 1
+        self.running = True
+        self.sent_bytes = self._buffered = 0
+        self.truncated = False
+        self.figures = self.skipped_figures = 0
+        self.out_of_memory = False
+        self._last_flush = time.monotonic()
+        code = message.get("code", "")
+        filename = message.get("filename") or f"<cell {self.execution_count}>"
+        error = self.execute(code, filename)
+        try:
+            self.in_user_code = True
+            self.flush_figures()
+        except BaseException as exc:  # noqa: BLE001
+            error = error or self._error(exc)
+        finally:
+            self.in_user_code = False
+        self.flush_streams()
+        self.running = False
+        if error:
+            self.send({"t": "output", "output": error})
+        self.send(
+            {
+                "t": "done",
+                "ok": error is None,
+                "ename": error["ename"] if error else None,
+                "execution_count": self.execution_count,
+                "truncated": self.truncated,
+                "skipped_figures": self.skipped_figures,
+                "out_of_memory": self.out_of_memory,
+            }
+        )
+
+    def serve(self) -> None:
+        """Answer the runner until it hangs up."""
+        while True:
+            try:
+                message = protocol.recv(self.sock)
+            except (OSError, protocol.ProtocolError):
+                message = None
+            if message is None:
+                os._exit(0)
+            if message.get("op") == "run":
+                self.run(message)
+            elif message.get("op") == "ping":
+                self.send({"t": "pong"})
+
+
+def _interrupt(kernel: Kernel):
+    def handler(signum, frame):
+        # Only the learner's code is interrupted; a signal that lands while the kernel is
+        # sending a frame would corrupt the stream.
+        if kernel.in_user_code:
+            raise KeyboardInterrupt
+
+    return handler
+
+
+def prepare(sock, *, limits: dict, names: dict) -> Kernel:
+    """Make this process a kernel: outputs, figures, input() and Ctrl-C."""
+    import matplotlib.pyplot as plt
+
+    kernel = Kernel(sock, limits=limits, names=names)
+    sys.stdout = sys.__stdout__ = OutputStream(kernel, "stdout")
+    sys.stderr = sys.__stderr__ = OutputStream(kernel, "stderr")
+    sys.stdin = sys.__stdin__ = io.StringIO("")
+    builtins.input = _no_input
+    plt.show = lambda *args, **kwargs: kernel.flush_figures()
+    signal.signal(signal.SIGINT, _interrupt(kernel))
+    return kernel
+
+
+def png_ok(data: bytes) -> bool:
+    """Whether bytes look like a PNG (signature, then an IHDR chunk)."""
+    return data.startswith(PNG_SIGNATURE) and data[12:16] == b"IHDR"
