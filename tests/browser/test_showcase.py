@@ -1,12 +1,12 @@
 """Sharing a plot from a lesson cell to the showcase, in a real browser.
 
-`test_share_plot_from_lesson_cell_to_showcase` needs the lesson page and the sandbox (they come
-from other branches); it skips while the lesson page does not exist. The other test drives
-`static/showcase/share.js` on a page that follows the lesson page's DOM contract, with a figure
-remembered on the server exactly as the run endpoint would remember it.
+`test_share_plot_from_lesson_cell_to_showcase` runs a cell on the real lesson page with the real
+runner and shares its plot. The other test drives `static/showcase/share.js` on a page that
+follows the lesson page's DOM contract, with a figure remembered on the server exactly as the
+run endpoint would remember it.
 
 This module is also the URLconf of its tests: the site's routes, plus uploaded media (the live
-server does not serve MEDIA_URL with DEBUG off) and the stand-in lesson page.
+server does not serve MEDIA_URL with DEBUG off) and the contract page.
 """
 
 import base64
@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.test import Client
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.html import escape
 from django.views.static import serve
 from selenium.webdriver.common.by import By
@@ -70,27 +70,10 @@ def contract_lesson_page(request):
     )
 
 
-def lesson_page_exists() -> bool:
-    try:
-        reverse("learn:lesson", args=[TRACK, PART], urlconf="agenticworks.urls")
-    except NoReverseMatch:
-        return False
-    return True
-
-
-def _site_urlpatterns() -> list:
-    if lesson_page_exists():
-        return site_urlpatterns
-    # Before the engine is merged: the site plus a stand-in lesson route, for links back.
-    from tests.showcase.lesson_urls import urlpatterns as with_lesson_stub
-
-    return with_lesson_stub
-
-
 urlpatterns = [
     path("media/<path:path>", media),
     path("contract-lesson/", contract_lesson_page),
-    *_site_urlpatterns(),
+    *site_urlpatterns,
 ]
 
 
@@ -148,10 +131,11 @@ def test_share_js_turns_a_figure_into_a_draft_and_the_project_page_shows_it(sign
 
 
 @pytest.mark.sandbox
-def test_share_plot_from_lesson_cell_to_showcase(signed_in):
-    """The real lesson page: run a cell that plots, share the plot, see it on the project page."""
-    if not lesson_page_exists():
-        pytest.skip("The lesson page is not in this branch yet (it comes with the lesson engine).")
+def test_share_plot_from_lesson_cell_to_showcase(signed_in, sandbox_runner, settings):
+    """The real lesson page and the real runner: run a cell that plots, share the plot, see it
+    on the project page."""
+    settings.SANDBOX_SOCKET = sandbox_runner.socket_path
+    settings.SANDBOX_RUNNERS = []
     lesson = reverse("learn:lesson", args=[TRACK, PART])
     driver = signed_in.driver
     signed_in.get(lesson)

@@ -1,5 +1,4 @@
 import pytest
-from django.urls import NoReverseMatch, reverse
 
 
 @pytest.fixture(autouse=True)
@@ -9,12 +8,3 @@ def _generous_limits(settings):
     settings.SHOWCASE_PROJECTS_PER_HOUR_NEW = 1000
     settings.SHOWCASE_COMMENTS_PER_HOUR = 1000
     settings.SHOWCASE_COMMENTS_PER_HOUR_NEW = 1000
-
-
-@pytest.fixture(autouse=True)
-def lesson_url_available(settings):
-    """Make `learn:lesson` reversible even before the lesson engine is merged."""
-    try:
-        reverse("learn:lesson", args=["brains-decision-committee", "01-the-first-neuron"])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.showcase.lesson_urls"
