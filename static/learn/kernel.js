@@ -312,7 +312,7 @@ class OutputView {
         ["share-showcase", "Share to showcase"],
         ["share-forum", "Share to forum"],
       ]) {
-        const button = element("button", "button-small", text);
+        const button = element("button", "button button-small", text);
         button.type = "button";
         button.dataset.figureAction = action;
         caption.append(button);
