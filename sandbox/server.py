@@ -41,7 +41,7 @@ from .kernel import png_ok
 log = logging.getLogger("sandbox")
 
 KERNEL_FRAME = 4 * MIB  # the largest frame a kernel may send (a PNG in base64 fits)
-INTERRUPT_GRACE = 1.0  # seconds a kernel gets to stop after SIGINT before it is killed
+INTERRUPT_GRACE = 2.0  # seconds a kernel gets to stop after SIGINT before it is killed
 POLL = 0.05
 TOMBSTONES = 20_000  # kernels remembered after they stopped, to explain it to the learner
 ERROR_CHARS = 64 * 1024

@@ -154,12 +154,15 @@ def test_previous_and_next_links(visitor):
     assert 'rel="next"' not in last
 
 
-def test_works_before_the_sandbox_exists(visitor):
+def test_works_with_no_code_runner_reachable(visitor, settings, tmp_path):
+    settings.SANDBOX_SOCKET = tmp_path / "no-runner.sock"
+    settings.SANDBOX_RUNNERS = []
     html = page(visitor)
-    # The page's own scripts load; a missing kernel.js is simply not referenced.
+    # The page never asks the runner anything: cells, editor and a cold kernel state render.
     assert "/static/learn/editor.js" in html
-    assert "learn/kernel.js" not in html
+    assert "/static/learn/kernel.js" in html
     assert '<meta name="csrf-token"' in html
+    assert "Kernel: Cold" in text_of(html)
 
 
 def test_progress_shows_on_the_page(visitor, rf):

@@ -74,27 +74,26 @@ def test_interrupt_stops_a_running_cell_and_keeps_the_state(sandbox):
     _seam_run(learner, "kept = 5", cell="setup")
     answers = []
     worker = threading.Thread(
-        target=lambda: answers.append(_seam_run(learner, "import time\ntime.sleep(3)"))
+        target=lambda: answers.append(_seam_run(learner, "import time\ntime.sleep(60)"))
     )
     worker.start()
     _interrupt_when_busy(learner)
-    worker.join(10)
-    (answer,) = answers
+    worker.join(20)
+    (answer,) = answers  # a minute-long sleep can only have ended early by the interrupt
     assert answer["status"] == "error"
     assert answer["message"] == "Interrupted."
     assert of_type(answer, "error")[0]["ename"] == "KeyboardInterrupt"
-    assert answer["duration_ms"] < 2500
     assert text(_seam_run(learner, "print(kept)")) == "5\n"
 
 
 def test_interrupting_a_kernel_that_ignores_it_restarts_it(sandbox):
     learner = "s-stubborn"
-    code = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(3.5)"
+    code = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(60)"
     answers = []
     worker = threading.Thread(target=lambda: answers.append(_seam_run(learner, code)))
     worker.start()
     _interrupt_when_busy(learner)
-    worker.join(10)
+    worker.join(20)
     (answer,) = answers
     assert answer["kernel"]["state"] == "restarted"
     assert "did not stop when interrupted" in answer["message"]
