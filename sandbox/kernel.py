@@ -76,6 +76,9 @@ class Kernel:
         self.execution_count = 0
         self.running = False
         self.in_user_code = False
+        # Ctrl-C that arrived while the kernel was between the request and the learner's code:
+        # honoured as soon as that code starts, instead of being lost.
+        self.interrupt_pending = False
         self._buffer: list[tuple[str, str]] = []
         self._buffered = 0
         self._last_flush = 0.0
@@ -208,6 +211,9 @@ class Kernel:
             return self._error(exc)
         try:
             self.in_user_code = True
+            if self.interrupt_pending:
+                self.interrupt_pending = False
+                raise KeyboardInterrupt
             exec(body, self.namespace)  # noqa: S102 (running the learner's code is the point)
             value = eval(final, self.namespace) if final else None  # noqa: S307
             self.in_user_code = False
@@ -313,6 +319,7 @@ class Kernel:
                 "out_of_memory": self.out_of_memory,
             }
         )
+        self.interrupt_pending = False  # a late Ctrl-C belongs to this run, not the next one
 
     def serve(self) -> None:
         """Answer the runner until it hangs up."""
@@ -332,9 +339,10 @@ class Kernel:
 def _interrupt(kernel: Kernel):
     def handler(signum, frame):
         # Only the learner's code is interrupted; a signal that lands while the kernel is
-        # sending a frame would corrupt the stream.
+        # sending a frame would corrupt the stream, so it waits until that code starts.
         if kernel.in_user_code:
             raise KeyboardInterrupt
+        kernel.interrupt_pending = True
 
     return handler
 

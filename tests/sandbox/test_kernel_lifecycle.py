@@ -86,6 +86,25 @@ def test_interrupt_stops_a_running_cell_and_keeps_the_state(sandbox):
     assert text(_seam_run(learner, "print(kept)")) == "5\n"
 
 
+def test_interrupt_pressed_right_after_run_is_never_lost(sandbox):
+    """Ctrl-C can reach the kernel before the learner's code starts; it must still interrupt
+    that code, not be dropped (which used to leave the cell running until it was killed)."""
+    learner = "s-early-interrupt"
+    _seam_run(learner, "kept = 7", cell="setup")
+    # A long cell (just under the site's 64 KiB cap) keeps the kernel parsing for a moment, so
+    # the interrupt lands before the learner's code starts.
+    slow_to_parse = "x = 1\n" * 10_000 + "import time\ntime.sleep(60)"
+    for _ in range(5):
+        answers = []
+        worker = threading.Thread(target=lambda: answers.append(_seam_run(learner, slow_to_parse)))
+        worker.start()
+        _interrupt_when_busy(learner)
+        worker.join(20)
+        (answer,) = answers
+        assert answer["message"] == "Interrupted."
+    assert text(_seam_run(learner, "print(kept)")) == "7\n"
+
+
 def test_interrupting_a_kernel_that_ignores_it_restarts_it(sandbox):
     learner = "s-stubborn"
     code = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(60)"
