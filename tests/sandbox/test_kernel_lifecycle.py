@@ -96,7 +96,9 @@ def test_interrupt_pressed_right_after_run_is_never_lost(sandbox):
     slow_to_parse = "x = 1\n" * 10_000 + "import time\ntime.sleep(60)"
     for _ in range(5):
         answers = []
-        worker = threading.Thread(target=lambda: answers.append(_seam_run(learner, slow_to_parse)))
+        worker = threading.Thread(
+            target=lambda found=answers: found.append(_seam_run(learner, slow_to_parse))
+        )
         worker.start()
         _interrupt_when_busy(learner)
         worker.join(20)
