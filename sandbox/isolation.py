@@ -70,6 +70,17 @@ SYS_CAPSET = {"x86_64": 126, "aarch64": 91}.get(platform.machine())
 
 # Inside the private root, the kernel's own tmpfs: its home, temp and working directory.
 SCRATCH = "/tmp"  # noqa: S108 (a private mount, not the host's /tmp)
+# Used instead when the Python runtime itself lives under /tmp (a checkout in a temporary
+# folder): a tmpfs on /tmp would hide it.
+SCRATCH_ELSEWHERE = "/scratch"
+
+
+def scratch_path(read_paths: list[str]) -> str:
+    """Where a kernel's scratch tmpfs goes: /tmp, unless part of the runtime is under it."""
+    if any(path == SCRATCH or path.startswith(SCRATCH + "/") for path in read_paths):
+        return SCRATCH_ELSEWHERE
+    return SCRATCH
+
 
 # What a kernel's process environment holds, and nothing else (plus HOME and TMPDIR).
 KERNEL_ENV = {
@@ -256,7 +267,7 @@ def build_root(root: str, project_dir: str) -> None:
         if os.path.exists(f"/dev/{name}"):
             _bind(f"/dev/{name}", os.path.join(root, "dev", name), device=True)
     os.symlink("/proc/self/fd", os.path.join(root, "dev/fd"))
-    for name in ("tmp", "proc", ".old"):
+    for name in ("tmp", "proc", ".old", SCRATCH_ELSEWHERE.lstrip("/")):
         os.makedirs(os.path.join(root, name), exist_ok=True)
     mount(None, root, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
@@ -321,9 +332,10 @@ def enter_namespaces(plan: Plan) -> None:
 def _enter_root(plan: Plan, uid: int, scratch_mb: int) -> list[str]:
     root = plan.root
     owner = f",uid={uid},gid={uid}" if plan.distinct_uid else ""
+    scratch = scratch_path(plan.read_paths)
     mount(
         "tmpfs",
-        os.path.join(root, "tmp"),
+        root + scratch,
         "tmpfs",
         MS_NOSUID | MS_NODEV | MS_NOEXEC,
         f"size={scratch_mb}m,nr_inodes=4096,mode=0700{owner}",
@@ -332,7 +344,7 @@ def _enter_root(plan: Plan, uid: int, scratch_mb: int) -> list[str]:
     os.chdir(root)
     pivot_root(".", ".old")
     umount("/.old", MNT_DETACH)
-    os.chdir(SCRATCH)
+    os.chdir(scratch)
     return ["private-root", "scratch-tmpfs", "fresh-proc"]
 
 
@@ -378,7 +390,7 @@ def isolate_kernel(
         socket.sethostname("sandbox")
     if plan.root:
         active += _enter_root(plan, uid, scratch_mb)
-        scratch = SCRATCH
+        scratch = scratch_path(plan.read_paths)
     else:  # no private tmpfs: a directory the runner removes when the kernel stops
         scratch = scratch_dir or tempfile.mkdtemp(prefix="agw-kernel-")
         os.makedirs(scratch, mode=0o700, exist_ok=True)
