@@ -28,6 +28,7 @@ HEADING_2 = re.compile(r"^##(?:[ \t]|$)")
 HEADING_1 = re.compile(r"^#(?:[ \t]|$)")
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 CODE_CELL_INFO = re.compile(r"^\{code-cell\}(?:[ \t]+(?P<lang>\S+))?[ \t]*$")
+EXERCISE_INFO = re.compile(r"^\{exercise\}(?:[ \t]+(?P<id>\S+))?[ \t]*$")
 CELL_OPTION = re.compile(r"^:(?P<key>[A-Za-z0-9_-]+):(?:[ \t]+(?P<value>.*))?$")
 CELL_MARKER = re.compile(r"^\+\+\+(?:[ \t].*)?$")  # Jupytext's Markdown cell break
 # [text](05-training.md#5-5), [text](#5-5); targets are checked, then rewritten to site URLs.
@@ -48,6 +49,9 @@ LESSON_FIELDS = {
 }
 CARD_FIELDS = ("label", "kind", "heading", "text")
 CELL_OPTIONS = {"id", "tags"}
+EXERCISE_TEXT_FIELDS = ("title", "starter", "check", "solution")
+EXERCISE_FIELDS = {*EXERCISE_TEXT_FIELDS, "hints", "wrong", "success"}
+MIN_HINTS = 3
 TRACK_FIELDS = {"title": str, "kicker": str, "summary": str, "order": int}
 TRACK_REQUIRED = ("title", "kicker")
 
@@ -103,6 +107,41 @@ class Cell:
         return f"cell {self.number:03d}"
 
 
+@dataclass(frozen=True)
+class WrongAnswer:
+    """A plausible wrong answer: its check must fail with a specific message."""
+
+    code: str
+    says: str  # words the feedback must contain ("" = any message but the generic one)
+    line: int
+
+
+@dataclass
+class Exercise:
+    """An editable code cell with a hidden check, a hint ladder and a solution.
+
+    The prose around it is the prompt; `check` is Python written with `learn.checklib`'s
+    helpers and run in the learner's kernel, in its own namespace, after their code.
+    """
+
+    id: str
+    title: str
+    starter: str
+    check: str
+    hints: tuple[str, ...]
+    solution: str
+    wrong: tuple[WrongAnswer, ...]
+    success: str
+    line: int
+    number: int = 0  # 1-based position among the part's exercises
+    section: str = ""
+    kind: str = "exercise"
+
+    @property
+    def label(self) -> str:
+        return f"exercise {self.number}"
+
+
 @dataclass
 class Section:
     number: str  # "10.2"
@@ -117,6 +156,10 @@ class Section:
     @property
     def cells(self) -> list[Cell]:
         return [block for block in self.blocks if isinstance(block, Cell)]
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        return [block for block in self.blocks if isinstance(block, Exercise)]
 
 
 @dataclass
@@ -164,6 +207,19 @@ class Part:
             # Cells before the first section (a setup cell) count towards the first one.
             result[self.sections[0].number] |= {b.id for b in self.intro if isinstance(b, Cell)}
         return {number: frozenset(ids) for number, ids in result.items()}
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        return [exercise for section in self.sections for exercise in section.exercises]
+
+    @cached_property
+    def exercise_map(self) -> dict[str, Exercise]:
+        return {exercise.id: exercise for exercise in self.exercises}
+
+    @cached_property
+    def section_exercises(self) -> dict[str, frozenset[str]]:
+        """Section number → ids of the exercises it holds."""
+        return {s.number: frozenset(e.id for e in s.exercises) for s in self.sections}
 
     @property
     def meta(self) -> str:
@@ -370,9 +426,10 @@ def _parse_body(lines: list[str], first_line: int, path: Path, errors: list) -> 
             info = fence.group("info").strip()
             if info.startswith("{"):
                 flush()
-                cell = _parse_cell(info, lines[index + 1 : end], lineno, path, errors)
-                if cell:
-                    blocks.append(cell)
+                parse = _parse_exercise if EXERCISE_INFO.match(info) else _parse_cell
+                block = parse(info, lines[index + 1 : end], lineno, path, errors)
+                if block:
+                    blocks.append(block)
                 prose_line = first_line + end + 1
             else:
                 if not prose:
@@ -502,6 +559,95 @@ def _parse_cell(info: str, body: list[str], lineno: int, path: Path, errors: lis
     return Cell(id=cell_id, source=source, tags=tuple(tags), line=lineno)
 
 
+def _parse_exercise(
+    info: str, body: list[str], lineno: int, path: Path, errors: list
+) -> Exercise | None:
+    """An ```{exercise} <id>``` block: YAML with title, starter, check, hints, solution, wrong."""
+    start = len(errors)
+
+    def error(line: int, message: str) -> None:
+        errors.append(LessonError(path, line, message))
+
+    exercise_id = EXERCISE_INFO.match(info)["id"]
+    if not exercise_id or not CELL_ID.fullmatch(exercise_id):
+        error(lineno, "an exercise needs an id like '```{exercise} middle-column' (a-z, 0-9, -)")
+        return None
+    try:
+        root = yaml.compose("\n".join(body), Loader=yaml.SafeLoader)
+        data = yaml.safe_load("\n".join(body))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        error(lineno + 1 + (mark.line if mark else 0), f"exercise {exercise_id!r} is not YAML")
+        return None
+    if not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
+        error(lineno, f"exercise {exercise_id!r} must be a YAML mapping (title:, starter:, …)")
+        return None
+
+    def line_of(key: str) -> int:
+        found = _node_for(root, key)
+        return lineno + 1 + (found[0].start_mark.line if found else 0)
+
+    for key in sorted(set(map(str, data)) - EXERCISE_FIELDS):
+        error(line_of(key), f"unknown exercise key {key!r} (known: {', '.join(EXERCISE_FIELDS)})")
+    for key in EXERCISE_TEXT_FIELDS:
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            error(line_of(key) if key in data else lineno, f"exercise {exercise_id!r} has no {key}")
+    for key in ("starter", "check", "solution"):
+        _check_syntax(data.get(key), f"exercise {exercise_id!r}: the {key}", line_of(key), error)
+    hints = data.get("hints")
+    if not isinstance(hints, list) or not all(isinstance(h, str) and h.strip() for h in hints):
+        error(line_of("hints"), f"exercise {exercise_id!r}: 'hints' must be a list of texts")
+        hints = []
+    elif len(hints) < MIN_HINTS:
+        error(line_of("hints"), f"exercise {exercise_id!r} needs {MIN_HINTS} or more hints")
+    wrong = _parse_wrong(data.get("wrong"), exercise_id, line_of("wrong"), error)
+    success = data.get("success") or ""
+    if not isinstance(success, str):
+        error(line_of("success"), f"exercise {exercise_id!r}: 'success' must be text")
+    if len(errors) > start:
+        return None
+    return Exercise(
+        id=exercise_id,
+        title=data["title"].strip(),
+        starter=data["starter"].strip("\n"),
+        check=data["check"].strip("\n"),
+        hints=tuple(hint.strip() for hint in hints),
+        solution=data["solution"].strip("\n"),
+        wrong=wrong,
+        success=success.strip(),
+        line=lineno,
+    )
+
+
+def _check_syntax(source, what: str, line: int, error) -> None:
+    if not isinstance(source, str):
+        return
+    try:
+        compile(source, "<lesson>", "exec")
+    except SyntaxError as exc:
+        error(line + (exc.lineno or 1), f"{what} is not valid Python: {exc.msg}")
+
+
+def _parse_wrong(items, exercise_id: str, line: int, error) -> tuple[WrongAnswer, ...]:
+    """`wrong:` is a list of {code, says}: plausible mistakes whose feedback is tested."""
+    if not isinstance(items, list) or not items:
+        error(line, f"exercise {exercise_id!r} needs a 'wrong:' list with a plausible mistake")
+        return ()
+    answers = []
+    for item in items:
+        code = item.get("code") if isinstance(item, dict) else None
+        says = item.get("says", "") if isinstance(item, dict) else None
+        if not isinstance(code, str) or not code.strip() or not isinstance(says, str):
+            error(line, f"exercise {exercise_id!r}: each wrong answer is 'code:' (and 'says:')")
+            continue
+        if set(item) - {"code", "says"}:
+            error(line, f"exercise {exercise_id!r}: a wrong answer has only 'code' and 'says'")
+            continue
+        _check_syntax(code, f"exercise {exercise_id!r}: a wrong answer", line, error)
+        answers.append(WrongAnswer(code.strip("\n"), says.strip(), line))
+    return tuple(answers)
+
+
 def _group(blocks: list, number: int, path: Path, errors: list) -> tuple[list, list[Section]]:
     intro: list = []
     sections: list[Section] = []
@@ -519,18 +665,21 @@ def _group(blocks: list, number: int, path: Path, errors: list) -> tuple[list, l
                 )
             sections.append(block)
             continue
-        if isinstance(block, Cell):
+        if isinstance(block, (Cell, Exercise)):
             if block.id in seen_cells:
                 errors.append(
                     LessonError(
                         path,
                         block.line,
-                        f"duplicate cell id {block.id!r} "
+                        f"duplicate {block.kind} id {block.id!r} "
                         f"(first used on line {seen_cells[block.id]})",
                     )
                 )
                 continue
             seen_cells[block.id] = block.line
+        if isinstance(block, Exercise) and not sections:
+            errors.append(LessonError(path, block.line, "an exercise must be inside a section"))
+            continue
         (sections[-1].blocks if sections else intro).append(block)
     if not sections:
         errors.append(LessonError(path, 1, "the part has no numbered '## N.M' sections"))
@@ -581,6 +730,10 @@ def parse_part(path: Path, track: str) -> tuple[Part | None, list[LessonError]]:
     for section in sections:
         for cell in section.cells:
             cell.section = section.number
+        for exercise in section.exercises:
+            exercise.section = section.number
+    for position, exercise in enumerate(part.exercises, start=1):
+        exercise.number = position
     return part, errors
 
 
