@@ -448,12 +448,12 @@ def _cast(match: re.Match, debug: dict) -> dict:
     ufunc, made, into = match.groups()
     operand = next(iter(_operands(debug)), {"expr": "the array"})
     return {
-            "kind": "dtype",
-            "title": f"The result is {made} but the array holds {into}",
-            "text": f"`{operand['expr']}` holds {into} numbers, and an in-place `{ufunc}` "
-            f"(like `/=`) would have to store {made} results in it. Make a new array instead: "
-            f"`{operand['expr']} = {operand['expr']} / 255` or "
-            f"`{operand['expr']}.astype(float)`.",
+        "kind": "dtype",
+        "title": f"The result is {made} but the array holds {into}",
+        "text": f"`{operand['expr']}` holds {into} numbers, and an in-place `{ufunc}` "
+        f"(like `/=`) would have to store {made} results in it. Make a new array instead: "
+        f"`{operand['expr']} = {operand['expr']} / 255` or "
+        f"`{operand['expr']}.astype(float)`.",
     }
 
 
