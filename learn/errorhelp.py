@@ -96,17 +96,42 @@ def with_help(events: Iterator[dict], *, track: str, part: str, cell_id: str) ->
         if event.get("t") == "output" and event["output"].get("output_type") == "error":
             last_error = dict(event["output"])
             event["output"].pop("debug", None)
-        if event.get("t") == "result" and event.get("status") == "error" and last_error:
+        if event.get("t") == "result" and event.get("status") == "error":
             kernel = event.get("kernel") or {}
-            event["help"] = help_for(
-                last_error,
-                track=track,
-                part=part,
-                cell_id=cell_id,
-                kernel_state=kernel.get("state", "ready"),
-                fresh=event.get("execution_count") == 1,
+            event["help"] = (
+                help_for(
+                    last_error,
+                    track=track,
+                    part=part,
+                    cell_id=cell_id,
+                    kernel_state=kernel.get("state", "ready"),
+                    fresh=event.get("execution_count") == 1,
+                )
+                if last_error
+                else kernel_help(event, track=track, part=part)
             )
         yield event
+
+
+def kernel_help(result: dict, *, track: str, part: str) -> dict:
+    """Help for an error answer without an error output: the runner was unavailable, or the
+    kernel stopped (and which cells to run again, when the runner said)."""
+    state = (result.get("kernel") or {}).get("state", "")
+    message = str(result.get("message") or "The cell did not run. Try again.")
+    if state == "unavailable":
+        title = "The code runner is not available"
+    elif state in ("lost", "restarted"):
+        title = "The kernel stopped, and its variables are gone"
+    else:
+        title = "The cell did not finish"
+    help_ = {"kind": "kernel", "title": title, "text": message}
+    found = library().part(track, part)
+    cells = found.cell_map if found else {}
+    rerun = [cells[i] for i in result.get("rerun") or [] if i in cells]
+    if rerun:
+        rerun.sort(key=lambda cell: cell.number)
+        help_.update(run_cells=[cell.id for cell in rerun], run_label=_run_label(rerun))
+    return help_
 
 
 # -- where the learner is ----------------------------------------------------------------------

@@ -35,7 +35,7 @@ OPERATORS = {
 }
 PAIR_FUNCTIONS = {"dot", "matmul", "inner", "vdot", "add", "subtract", "multiply", "divide"}
 JOIN_FUNCTIONS = {"concatenate", "stack", "vstack", "hstack", "column_stack", "dstack"}
-SAFE_ARRAY_ATTRIBUTES = {"T", "mT", "real", "imag"}
+SAFE_ARRAY_ATTRIBUTES = {"T", "mT"}
 
 
 class _UnknownError(Exception):

@@ -384,3 +384,44 @@ def test_help_for_a_scratch_cell_counts_every_lesson_cell_as_above():
 def test_the_site_checks_every_field_of_the_findings(debug, expected):
     output = {"output_type": "error", "ename": "ValueError", "evalue": "", "traceback": []}
     assert clean_output({**output, "debug": debug})["debug"] == expected
+
+
+def test_a_name_after_a_lost_kernel_says_it_is_fresh():
+    error = {"output_type": "error", "ename": "NameError", "evalue": "name 'score' is not defined"}
+    help_ = errorhelp.help_for(
+        error, track=TRACK, part=PART, cell_id="agreement", kernel_state="lost"
+    )
+    assert help_["kind"] == "name-fresh-kernel"
+    assert help_["text"].startswith("Your kernel is fresh")
+    assert help_["run_cells"] == ["setup", "make-lines"]
+
+
+def test_an_error_answer_without_an_error_output_still_carries_help():
+    # A kernel that had to be replaced: the runner names the cells to run again.
+    result = {
+        "t": "result",
+        "status": "error",
+        "message": "The kernel stopped unexpectedly. Re-run these cells first: setup, make-lines.",
+        "rerun": ["make-lines", "setup", "not-a-cell"],
+        "kernel": {"state": "restarted"},
+    }
+    [event] = errorhelp.with_help(iter([result]), track=TRACK, part=PART, cell_id="agreement")
+    assert event["help"] == {
+        "kind": "kernel",
+        "title": "The kernel stopped, and its variables are gone",
+        "text": result["message"],
+        "run_cells": ["setup", "make-lines"],
+        "run_label": "Run cells 001–002",
+    }
+
+
+def test_the_runner_being_down_is_said_in_words(demo, visitor, settings, tmp_path):
+    settings.SANDBOX_SOCKET = tmp_path / "nobody-listens.sock"
+    response = visitor.post(
+        reverse("learn:run", args=[TRACK, PART]),
+        data=json.dumps({"cell": "agreement", "code": "1"}),
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 503
+    assert response.json()["help"]["title"] == "The code runner is not available"
