@@ -210,8 +210,8 @@ def _name(ename: str, evalue: str, debug: dict, context: _Context) -> dict | Non
     name = match.group(1)
     title = f"Python doesn't know the name `{name}`"
     fresh = (
-        "Your kernel is fresh (it has just started, or was restarted), so the variables that "
-        "earlier cells made are gone. "
+        "Your kernel is fresh (it has just started, or was restarted): the variables of "
+        "earlier runs are gone. "
         if context.fresh
         else ""
     )

@@ -80,7 +80,7 @@ def test_name_after_a_restart_says_the_kernel_is_fresh(demo, visitor):
     assert help_["kind"] == "name-fresh-kernel"
     assert help_["title"] == "Python doesn't know the name `noisy_lines`"
     assert help_["text"].startswith("Your kernel is fresh")
-    assert "variables that earlier cells made are gone" in help_["text"]
+    assert "the variables of earlier runs are gone" in help_["text"]
     assert help_["run_cells"] == ["setup", "make-lines"]
 
 
