@@ -15,7 +15,7 @@ from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_POST
 
 from agenticworks import ratelimit
-from learn import catalog, figures, progress, sandbox
+from learn import catalog, errorhelp, figures, progress, sandbox
 
 NDJSON = "application/x-ndjson"
 LABEL = re.compile(r"cell [0-9]{1,4}")
@@ -104,6 +104,7 @@ def run(request: HttpRequest, track: str, part: str):
         require_full_isolation=not settings.SANDBOX_ALLOW_PARTIAL_ISOLATION
         and not _from_this_machine(request),
     )
+    events = errorhelp.with_help(events, track=track, part=part, cell_id=cell_id)
     results = _with_figures(
         request, events, track=track, part=part, cell_id=cell_id, code=body["code"]
     )

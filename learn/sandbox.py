@@ -306,7 +306,7 @@ def clean_output(output: Any) -> dict | None:
             }
     elif kind == "error":
         lines = output.get("traceback")
-        return {
+        error = {
             "output_type": "error",
             "ename": str(output.get("ename", "Error"))[:200],
             "evalue": str(output.get("evalue", ""))[:2000],
@@ -314,7 +314,84 @@ def clean_output(output: Any) -> dict | None:
             if isinstance(lines, list)
             else [],
         }
+        debug = clean_debug(output.get("debug"))
+        if debug:
+            error["debug"] = debug
+        return error
     return None
+
+
+# -- the shape debugger's findings (sandbox/shapedebug.py), checked field by field ---------------
+def _int(value: Any, low: int = 0, high: int = 1_000_000) -> int | None:
+    return value if type(value) is int and low <= value <= high else None
+
+
+def _text(value: Any, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _shape(value: Any) -> list[int] | None:
+    if not isinstance(value, list) or len(value) > 32:
+        return None
+    if not all(type(size) is int and -1 <= size < 2**62 for size in value):
+        return None
+    return list(value)
+
+
+def _operand(value: Any) -> dict | None:
+    if not isinstance(value, dict):
+        return None
+    return {
+        "expr": _text(value.get("expr"), 200),
+        "shape": _shape(value.get("shape")),
+        "dtype": _text(value.get("dtype"), 40),
+    }
+
+
+def _finding(value: Any) -> dict | None:
+    if not isinstance(value, dict):
+        return None
+    operands = value.get("operands")
+    finding = {
+        "expr": _text(value.get("expr"), 200),
+        "op": _text(value.get("op"), 20),
+        "operands": [o for o in map(_operand, operands[:8]) if o]
+        if isinstance(operands, list)
+        else [],
+    }
+    for side in ("left", "right"):
+        if value.get(side) is not None:
+            finding[side] = _shape(value.get(side))
+    if _int(value.get("axis"), -32, 32) is not None:
+        finding["axis"] = value["axis"]
+    return finding
+
+
+def clean_debug(debug: Any) -> dict | None:
+    """The kernel's description of a failing line (positions, operand shapes and dtypes,
+    similar names), rebuilt from checked fields only; None if there is nothing usable."""
+    if not isinstance(debug, dict):
+        return None
+    clean: dict[str, Any] = {
+        "filename": _text(debug.get("filename"), 80),
+        "line": _text(debug.get("line"), 500),
+    }
+    for key in ("lineno", "col", "end_col"):
+        if _int(debug.get(key)) is not None:
+            clean[key] = debug[key]
+    shapes = debug.get("shapes")
+    if isinstance(shapes, list):
+        clean["shapes"] = [f for f in map(_finding, shapes[:4]) if f]
+    similar = debug.get("similar")
+    if isinstance(similar, list):
+        clean["similar"] = [
+            name for name in similar[:5] if isinstance(name, str) and name.isidentifier()
+        ][:5]
+        clean["similar"] = [name[:64] for name in clean["similar"]]
+    callee = _operand(debug.get("callee"))
+    if callee:
+        clean["callee"] = callee
+    return clean
 
 
 def _kernel(value: Any, default_state: str) -> dict:

@@ -17,7 +17,7 @@ import threading
 import time
 import traceback
 
-from . import protocol
+from . import protocol, shapedebug
 
 FLUSH_SECONDS = 0.05  # send buffered output at least this often while a cell runs
 FLUSH_BYTES = 16 * 1024
@@ -279,12 +279,19 @@ class Kernel:
         text = "".join(lines)
         if len(text) > TRACEBACK_CHARS:
             text = text[: TRACEBACK_CHARS // 2] + "\n…\n" + text[-TRACEBACK_CHARS // 2 :]
-        return {
+        error = {
             "output_type": "error",
             "ename": type(exc).__name__,
             "evalue": evalue[:2000],
             "traceback": text.splitlines(),
         }
+        try:
+            debug = shapedebug.describe(exc)
+        except Exception:  # noqa: BLE001 (the debugger must never hide the learner's error)
+            debug = None
+        if debug:
+            error["debug"] = debug
+        return error
 
     def run(self, message: dict) -> None:
         self.execution_count += 1

@@ -19,6 +19,7 @@ import binascii
 import contextlib
 import hmac
 import ipaddress
+import json
 import logging
 import os
 import select
@@ -45,6 +46,7 @@ INTERRUPT_GRACE = 2.0  # seconds a kernel gets to stop after SIGINT before it is
 POLL = 0.05
 TOMBSTONES = 20_000  # kernels remembered after they stopped, to explain it to the learner
 ERROR_CHARS = 64 * 1024
+DEBUG_CHARS = 16 * 1024  # the shape debugger's findings of one error
 
 # Why a kernel stopped, in words for the learner.
 REASONS = {
@@ -937,12 +939,18 @@ def _clean_error(output: dict) -> dict:
         kept.append(line)
     ename = output.get("ename")
     evalue = output.get("evalue")
-    return {
+    clean = {
         "output_type": "error",
         "ename": ename[:200] if isinstance(ename, str) else "Error",
         "evalue": evalue[:2000] if isinstance(evalue, str) else "",
         "traceback": kept,
     }
+    # The shape debugger's findings (sandbox/shapedebug.py): passed on only when small; the
+    # site checks every field (learn/sandbox.py).
+    debug = output.get("debug")
+    if isinstance(debug, dict) and len(json.dumps(debug)) <= DEBUG_CHARS:
+        clean["debug"] = debug
+    return clean
 
 
 def _is_loopback(address) -> bool:

@@ -5,6 +5,8 @@
 // Outputs stream in as newline-delimited JSON while a cell runs. Everything the server sends is
 // put on the page as text (textContent) or as a data: PNG, never as HTML.
 
+import { showErrorCard } from "./errorcard.js";
+
 const STATES = {
   cold: "Cold",
   starting: "Starting",
@@ -194,6 +196,7 @@ class Kernel {
       });
       message = message.replace(result.rerun.join(", "), labels.join(", "));
     }
+    if (result.help) showErrorCard(view.lastError, result.help);
     if (message && result.status !== "ok") view.note(message, result.status === "limit");
     this.say(message);
     if (result.progress) {
@@ -211,6 +214,16 @@ class Kernel {
       }
     } finally {
       this.runningAll = false;
+    }
+  }
+
+  // The error card's "Run cells 001–003": run those cells in order, stop at a failure.
+  async runCells(ids) {
+    for (const id of ids) {
+      const cell = this.lesson.querySelector(`[data-cell][data-cell-id="${CSS.escape(id)}"]`);
+      if (!cell) continue;
+      const result = await this.enqueue(cell);
+      if (!result || result.status !== "ok") break;
     }
   }
 
@@ -259,6 +272,7 @@ class OutputView {
     this.node.replaceChildren();
     this.figures = 0;
     this.lastStream = null;
+    this.lastError = null;
   }
 
   add(output) {
@@ -330,6 +344,7 @@ class OutputView {
     pre.dataset.outputType = "error";
     this.node.append(pre);
     this.lastStream = null;
+    this.lastError = pre;
   }
 
   note(text, isLimit) {
@@ -354,6 +369,7 @@ function init(lesson) {
     if (name === "run-all") kernel.runAll();
     else if (name === "restart") kernel.restart();
     else if (name === "interrupt") kernel.interrupt();
+    else if (name === "run-cells") kernel.runCells((action.dataset.runCells || "").split(" "));
   });
   // The editor dispatches cell:run on Shift+Enter.
   lesson.addEventListener("cell:run", (event) => {
