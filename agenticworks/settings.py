@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "learn",
     "forum",
     "showcase",
+    "certificates",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -59,8 +59,18 @@ def track(request, track: str):
             "parts": [(part, part_progress[part.slug]) for part in found.parts],
             "resume": point,
             "started": started,
+            "certificate": _own_certificate(request, found) if point is None else None,
         },
     )
+
+
+def _own_certificate(request, track: Track):
+    """The member's certificate for a track they finished (None for visitors, or unclaimed)."""
+    from certificates.models import Certificate
+
+    if not request.user.is_authenticated:
+        return None
+    return Certificate.objects.filter(user=request.user, track=track.slug).first()
 
 
 def _part_context(request, track: Track, part: Part) -> dict:
