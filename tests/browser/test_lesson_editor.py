@@ -179,3 +179,30 @@ def test_pin_a_plot_and_unpin_it(browser):
     unpin.click()
     wait_for(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-pins] img"))
     assert "Unpinned." in driver.find_element(By.CSS_SELECTOR, "[data-pin-message]").text
+
+
+def test_a_section_without_code_counts_as_read_after_scrolling_through_it(browser):
+    driver = lesson(browser, "02-neuron")
+    section = driver.find_element(By.ID, "s-2-2")
+    assert section.get_attribute("data-section-done") == "false"
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", section)
+    # The dwell for a short section is a few seconds; a loaded machine may take longer.
+    wait_for(driver, lambda d: section.get_attribute("data-section-done") == "true", timeout=40)
+    assert "counted when you scrolled through it" in section.text
+    assert (
+        "Section 2.2 counted as read."
+        in driver.find_element(By.CSS_SELECTOR, "[data-kernel-message]").text
+    )
+    # Stored on the server: a reload still shows it read.
+    driver.refresh()
+    section = driver.find_element(By.ID, "s-2-2")
+    assert section.get_attribute("data-section-done") == "true"
+
+
+def test_a_section_scrolled_past_at_once_is_not_counted(browser):
+    driver = lesson(browser, "02-neuron")
+    section = driver.find_element(By.ID, "s-2-2")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", section)
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.execute_script("return new Promise(r => setTimeout(r, 4000))")
+    assert section.get_attribute("data-section-done") == "false"
