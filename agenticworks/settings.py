@@ -289,5 +289,6 @@ SANDBOX_MAX_KERNELS = envint("SANDBOX_MAX_KERNELS", 256)
 SANDBOX_IDLE_SECONDS = envint("SANDBOX_IDLE_SECONDS", 15 * 60)
 SANDBOX_MIN_FREE_MB = envint("SANDBOX_MIN_FREE_MB", 512)
 SANDBOX_CODE_BYTES = envint("SANDBOX_CODE_BYTES", 64 * 1024)  # longest cell source accepted
+LAB_SCRATCH_CELLS = envint("LAB_SCRATCH_CELLS", 30)  # scratch cells a member keeps per part
 SANDBOX_RUNS_PER_MINUTE = envint("SANDBOX_RUNS_PER_MINUTE", 120)  # per learner
 # --- end of code sandbox settings ----------------------------------------------------------
