@@ -22,8 +22,9 @@ $(VENV)/.deps: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/.deps
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt package.json package-lock.json | $(VENV)/.deps
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	npm ci --no-audit --no-fund --silent  # test-only: axe-core for the accessibility checks
 	touch $@
 
 deps: $(VENV)/.deps

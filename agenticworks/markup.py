@@ -116,7 +116,9 @@ def make_markdown(*extra_extensions) -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
             NoRawHtmlExtension(),
-            "fenced_code",
+            # SuperFences, not Python-Markdown's fenced_code: fences also work inside quotes and
+            # lists, so quoting a post keeps its code block.
+            "pymdownx.superfences",
             "tables",
             "sane_lists",
             "admonition",
@@ -126,6 +128,7 @@ def make_markdown(*extra_extensions) -> markdown.Markdown:
         ],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False, "wrapcode": True},
+            "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
             "tables": {"use_align_attribute": True},
         },
         output_format="html",

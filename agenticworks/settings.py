@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "learn",
     "forum",
     "showcase",
+    "certificates",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -258,6 +259,8 @@ FORUM_POST_MAX_LENGTH = envint("FORUM_POST_MAX_LENGTH", 20000)
 FORUM_POST_INTERVAL = envint("FORUM_POST_INTERVAL", 15)
 FORUM_DUPLICATE_WINDOW = envint("FORUM_DUPLICATE_WINDOW", 10 * 60)
 FORUM_NEW_MEMBER_AGE = envint("FORUM_NEW_MEMBER_AGE", 24 * 60 * 60)
+# A young account that completes this many lesson sections is trusted at once.
+FORUM_TRUSTED_SECTIONS = envint("FORUM_TRUSTED_SECTIONS", 3)
 FORUM_NEW_MEMBER_POST_INTERVAL = envint("FORUM_NEW_MEMBER_POST_INTERVAL", 2 * 60)
 FORUM_NEW_MEMBER_TOPICS_PER_DAY = envint("FORUM_NEW_MEMBER_TOPICS_PER_DAY", 3)
 FORUM_NEW_MEMBER_REPLIES_PER_DAY = envint("FORUM_NEW_MEMBER_REPLIES_PER_DAY", 10)
@@ -288,5 +291,6 @@ SANDBOX_MAX_KERNELS = envint("SANDBOX_MAX_KERNELS", 256)
 SANDBOX_IDLE_SECONDS = envint("SANDBOX_IDLE_SECONDS", 15 * 60)
 SANDBOX_MIN_FREE_MB = envint("SANDBOX_MIN_FREE_MB", 512)
 SANDBOX_CODE_BYTES = envint("SANDBOX_CODE_BYTES", 64 * 1024)  # longest cell source accepted
+LAB_SCRATCH_CELLS = envint("LAB_SCRATCH_CELLS", 30)  # scratch cells a member keeps per part
 SANDBOX_RUNS_PER_MINUTE = envint("SANDBOX_RUNS_PER_MINUTE", 120)  # per learner
 # --- end of code sandbox settings ----------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("learn/", include("learn.urls")),
     path("forum/", include("forum.urls")),
     path("showcase/", include("showcase.urls")),
+    path("certificates/", include("certificates.urls")),
     path("admin/", admin.site.urls),
 ]
 

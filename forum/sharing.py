@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from agenticworks.images import image_clean
-from learn.catalog import get_part
+from learn.catalog import cell_label, get_part
 from learn.figures import figure_recall
 
 from .models import PostImage, lesson_url
@@ -53,14 +53,14 @@ def _fence(code: str) -> str:
 def figure_draft(image: PostImage) -> dict:
     """Initial values of the new-topic form for a shared figure."""
     part = get_part(image.part_key) if image.part_key else None
-    cell = image.cell_id or "a cell"
-    lines = [f"![Plot from cell {cell}]({image.file.url})", ""]
+    cell = cell_label(image.part_key, image.cell_id) if image.cell_id else "a cell"
+    lines = [f"![Plot from {cell}]({image.file.url})", ""]
     if image.code.strip():
         fence = _fence(image.code)
         lines += [f"{fence}python", image.code.rstrip(), fence, ""]
     if part:
         anchor = f"#cell-{image.cell_id}" if image.cell_id else ""
-        lines.append(f"From [{part.label}, cell {cell}]({lesson_url(part)}{anchor}).")
+        lines.append(f"From [{part.label}, {cell}]({lesson_url(part)}{anchor}).")
     draft = {"body": "\n".join(lines) + "\n"}
     if part:
         draft["title"] = f"A plot from {part.title}"

@@ -69,3 +69,14 @@ def is_known_cell(track: str, part: str, cell_id: str) -> bool:
     """Whether the run endpoint may run this cell id for this part (a lesson or scratch cell)."""
     ids = cell_ids(track, part)
     return ids is not None and (cell_id in ids or SCRATCH_CELL.fullmatch(cell_id) is not None)
+
+
+def cell_label(part_key: str, cell_id: str) -> str:
+    """How the page names a cell: 'cell 003', 'exercise 2', 'a scratch cell' — never its id."""
+    track, _, slug = (part_key or "").partition("/")
+    found = library().part(track, slug)
+    if found is not None and cell_id in found.cell_map:
+        return found.cell_map[cell_id].label
+    if found is not None and cell_id in found.exercise_map:
+        return found.exercise_map[cell_id].label
+    return "a scratch cell" if SCRATCH_CELL.fullmatch(cell_id or "") else "a lesson cell"

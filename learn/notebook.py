@@ -78,10 +78,10 @@ def notebook_json(part: Part) -> str:
     return nbformat.writes(build_notebook(part))
 
 
-def colab_url(part: Part) -> str | None:
-    """Colab's address for the exported notebook on GitHub, when COLAB_GITHUB_REPO is set
-    (owner/repo/branch[/folder]; `manage.py lessons export` writes the folder)."""
-    repo = settings.COLAB_GITHUB_REPO.strip("/")
+def colab_url(part: Part, repo: str | None = None) -> str | None:
+    """Colab's address for the exported notebook on GitHub, when COLAB_GITHUB_REPO (or `repo`)
+    is set (owner/repo/branch[/folder]; `manage.py lessons export` writes the folder)."""
+    repo = (settings.COLAB_GITHUB_REPO if repo is None else repo).strip("/")
     pieces = repo.split("/")
     if len(pieces) < 3:
         return None

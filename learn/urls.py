@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import kernel_views, views
+from . import kernel_views, scratch_views, views
 
 app_name = "learn"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:track>/<slug:part>/notebook.ipynb", views.notebook, name="notebook"),
     path("<slug:track>/<slug:part>/lab/", views.lab, name="lab"),
     path("<slug:track>/<slug:part>/read", views.section_read, name="section_read"),
+    path("<slug:track>/<slug:part>/scratch", scratch_views.scratch_cells, name="scratch"),
     path("<slug:track>/<slug:part>/pins/", views.pin, name="pin"),
     path("<slug:track>/<slug:part>/pins/<int:pin_id>/delete", views.unpin, name="unpin"),
     path("<slug:track>/<slug:part>/run", kernel_views.run, name="run"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from agenticworks import ratelimit
 from forum.selectors import topics_for_part
 
-from . import pins, progress
+from . import pins, progress, scratch
 from .content import Part, Track, library
 from .notebook import colab_url, notebook_json
 from .render import rendered
@@ -59,8 +59,18 @@ def track(request, track: str):
             "parts": [(part, part_progress[part.slug]) for part in found.parts],
             "resume": point,
             "started": started,
+            "certificate": _own_certificate(request, found) if point is None else None,
         },
     )
+
+
+def _own_certificate(request, track: Track):
+    """The member's certificate for a track they finished (None for visitors, or unclaimed)."""
+    from certificates.models import Certificate
+
+    if not request.user.is_authenticated:
+        return None
+    return Certificate.objects.filter(user=request.user, track=track.slug).first()
 
 
 def _part_context(request, track: Track, part: Part) -> dict:
@@ -99,6 +109,10 @@ def lab(request, track: str, part: str):
     found_track, found = _get_part(track, part)
     context = _part_context(request, found_track, found)
     context["body"] = rendered(found, lab=True)
+    if request.user.is_authenticated:
+        context["scratch_cells"] = scratch.scratch_cells_for(
+            request.user, track=found.track, part=found.slug
+        )
     return render(request, "learn/lab.html", context)
 
 

@@ -244,11 +244,12 @@ def _fence(code: str) -> str:
 
 def figure_description(figure: RememberedFigure, part: catalog.PartRef | None) -> str:
     """The Markdown a shared plot starts with: where it came from and the cell's code."""
+    cell = catalog.cell_label(f"{figure.track}/{figure.part}", figure.cell_id)
     if part is not None:
         link = f"{part.get_absolute_url()}#cell-{figure.cell_id}"
-        origin = f"[{part.label}, cell `{figure.cell_id}`]({link})"
+        origin = f"[{part.label}, {cell}]({link})"
     else:
-        origin = f"cell `{figure.cell_id}` of a lesson"
+        origin = f"{cell} of a lesson"
     fence = _fence(figure.code)
     return (
         f"A plot I made in {origin}.\n\n"
@@ -265,7 +266,7 @@ def project_create_from_figure(*, author: AbstractBaseUser, figure: RememberedFi
     return project_create(
         author=author,
         title=title[:120],
-        summary=f"A plot from cell {figure.cell_id}."[:200],
+        summary=f"A plot from {catalog.cell_label(part.key if part else '', figure.cell_id)}.",
         description=figure_description(figure, part),
         part_key=part.key if part else "",
         cover=cover,

@@ -57,4 +57,13 @@ def member_profile(member: AbstractBaseUser, profile: Profile, *, viewer: Abstra
         "projects": projects[:PROFILE_PROJECTS],
         "more_projects": len(projects) > PROFILE_PROJECTS,
         "activity": member_activity(member),
+        "certificates": member_certificates(member, viewer=viewer),
     }
+
+
+def member_certificates(member: AbstractBaseUser, *, viewer: AbstractBaseUser) -> list:
+    """The member's certificates: every one for the member, the verifiable ones for others."""
+    from certificates.models import Certificate
+
+    rows = Certificate.objects.filter(user=member)
+    return list(rows if viewer.pk == member.pk else rows.public())

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from agenticworks import ratelimit
+from agenticworks.pages.context_processors import SITE_NAME
 from learn.progress import merge_visitor_progress
 
 from .forms import ProfileForm, SignInForm, SignUpForm
@@ -59,6 +60,8 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    # LoginView names the site after the request's host ("127.0.0.1:8000"); the tab shows ours.
+    extra_context = {"site_name": SITE_NAME}
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -6,6 +6,7 @@ TAGLINE = (
 )
 
 # (label, url name, the first path segment that marks it current)
+SITE_NAME = "AgenticWorks"
 NAVIGATION = [
     ("Learn", "learn:index", "learn"),
     ("Showcase", "showcase:index", "showcase"),
@@ -18,7 +19,7 @@ def site(request):
     """Values every page's chrome needs."""
     section = request.path.strip("/").split("/", 1)[0]
     return {
-        "site_name": "AgenticWorks",
+        "site_name": SITE_NAME,
         "site_tagline": TAGLINE,
         "site_url": settings.SITE_URL,
         "navigation": NAVIGATION,

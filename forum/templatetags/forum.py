@@ -86,19 +86,30 @@ def part_discussion(context, part_key: str, limit: int = 5) -> dict:
 
 
 class _Text(HTMLParser):
+    """The text of HTML, keeping apart what stands inside quotes (someone else's words)."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.quoted: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag == "blockquote"
+
+    def handle_endtag(self, tag):
+        self.depth -= tag == "blockquote" and self.depth > 0
 
     def handle_data(self, data):
-        self.parts.append(data)
+        (self.quoted if self.depth else self.parts).append(data)
 
 
 @register.filter
 def excerpt(html: str, length: int = 240) -> str:
-    """The text of rendered HTML, shortened; returned as plain text for autoescaping."""
+    """The opening words of rendered HTML as plain text (for autoescaping), shortened. Quoted
+    text is left out, so a reply that starts by quoting shows its own words."""
     parser = _Text()
     parser.feed(html or "")
     parser.close()
-    text = " ".join("".join(parser.parts).split())
+    text = " ".join("".join(parser.parts).split()) or " ".join("".join(parser.quoted).split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"

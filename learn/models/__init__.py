@@ -3,3 +3,4 @@
 from .kernels import KernelPlacement  # noqa: F401
 from .pins import Pin  # noqa: F401
 from .progress import ProgressMark  # noqa: F401
+from .scratch import ScratchCell  # noqa: F401

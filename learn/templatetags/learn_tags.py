@@ -34,3 +34,11 @@ def optional_module(path: str) -> str:
 def section_anchor(number: str) -> str:
     """'10.2' → 's-10-2', the id of the section on the lesson page."""
     return "s-" + str(number).replace(".", "-")
+
+
+@register.simple_tag
+def cell_label(part_key: str, cell_id: str) -> str:
+    """'cell 003' for a cell id of a part, as the lesson page numbers it."""
+    from learn.catalog import cell_label as label
+
+    return label(part_key, cell_id)

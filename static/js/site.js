@@ -19,3 +19,33 @@ document.addEventListener("keydown", (event) => {
     open.querySelector("summary")?.focus();
   }
 });
+
+// Theme: follow the system, or the reader's choice (light / dark), kept in localStorage.
+const THEMES = ["auto", "light", "dark"];
+const THEME_WORDS = { auto: "Theme: system", light: "Theme: light", dark: "Theme: dark" };
+
+function applyTheme(theme) {
+  if (theme === "auto") delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+  try {
+    if (theme === "auto") localStorage.removeItem("agw-theme");
+    else localStorage.setItem("agw-theme", theme);
+  } catch {
+    // Storage disabled: the choice lasts for this page.
+  }
+}
+
+const themeButton = document.querySelector("[data-theme-toggle]");
+if (themeButton) {
+  const current = () => document.documentElement.dataset.theme || "auto";
+  const label = () => {
+    themeButton.textContent = THEME_WORDS[current()];
+    themeButton.setAttribute("aria-label", `${THEME_WORDS[current()]}. Change the colour theme`);
+  };
+  label();
+  themeButton.hidden = false;
+  themeButton.addEventListener("click", () => {
+    applyTheme(THEMES[(THEMES.indexOf(current()) + 1) % THEMES.length]);
+    label();
+  });
+}

@@ -175,6 +175,21 @@ export function enhanceCell(cell) {
   textarea.hidden = false;
   editor.classList.add("is-live");
   render();
+  showCutLines(editor);
+}
+
+// A line longer than the cell is cut at its edge: say so with a shade on the right while more
+// code hides there.
+function showCutLines(editor) {
+  const stack = editor.querySelector(".cell-stack");
+  if (!stack) return;
+  const update = () => {
+    const more = stack.scrollWidth - stack.clientWidth - stack.scrollLeft > 2;
+    editor.classList.toggle("has-more-right", more);
+  };
+  stack.addEventListener("scroll", update, { passive: true });
+  new ResizeObserver(update).observe(stack);
+  editor.addEventListener("input", update);
 }
 
 export function resetCell(cell) {

@@ -61,6 +61,7 @@ class Kernel {
 
   startClock() {
     const started = performance.now();
+    this.clockStarted = started;
     const tick = () => {
       if (this.elapsedNode) {
         this.elapsedNode.textContent = `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -71,10 +72,14 @@ class Kernel {
     this.timer = setInterval(tick, 100);
   }
 
+  // The last run's time stays on the status line ("ran in 1.3 s") until the next run starts.
   stopClock() {
     clearInterval(this.timer);
     this.timer = null;
-    if (this.elapsedNode) this.elapsedNode.textContent = "";
+    if (this.elapsedNode && this.clockStarted !== undefined) {
+      const seconds = (performance.now() - this.clockStarted) / 1000;
+      this.elapsedNode.textContent = `ran in ${seconds.toFixed(1)} s`;
+    }
   }
 
   label(cell) {
@@ -240,6 +245,27 @@ class Kernel {
     }
   }
 
+  // Restarting wipes the learner's variables: the first press asks, a second press within a
+  // few seconds restarts (an in-page confirmation keeps the keyboard flow and the tests simple).
+  confirmRestart(button) {
+    if (button.dataset.armed === "true") {
+      clearTimeout(this.disarmTimer);
+      this.disarm(button);
+      this.restart();
+      return;
+    }
+    button.dataset.armed = "true";
+    button.dataset.label = button.textContent;
+    button.textContent = "Press again to restart";
+    this.say("Restarting wipes every variable of this part. Press Restart again to confirm.");
+    this.disarmTimer = setTimeout(() => this.disarm(button), 6000);
+  }
+
+  disarm(button) {
+    button.dataset.armed = "false";
+    if (button.dataset.label) button.textContent = button.dataset.label;
+  }
+
   async restart() {
     const answer = await this.post(this.lesson.dataset.restartUrl);
     const state = (answer.kernel || {}).state;
@@ -367,7 +393,7 @@ function init(lesson) {
     if (!action) return;
     const name = action.dataset.kernelAction;
     if (name === "run-all") kernel.runAll();
-    else if (name === "restart") kernel.restart();
+    else if (name === "restart") kernel.confirmRestart(action);
     else if (name === "interrupt") kernel.interrupt();
     else if (name === "run-cells") kernel.runCells((action.dataset.runCells || "").split(" "));
   });

@@ -2,6 +2,8 @@
 Run and Shift+Enter, the status line, streamed output, figures, errors, Interrupt, Restart and
 Run all."""
 
+import re
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -133,10 +135,21 @@ def test_interrupt_and_restart(page):
     assert "KeyboardInterrupt" in error.get_attribute("textContent")  # in the error card
     wait_state(driver, "Ready")
 
-    driver.find_element(By.CSS_SELECTOR, "[data-kernel-action=restart]").click()
-    wait_state(driver, "Restarted")
+    # The last run's time stays on the status line.
+    elapsed = driver.find_element(By.CSS_SELECTOR, "[data-kernel-elapsed]")
+    assert re.fullmatch(r"ran in \d+\.\d s", elapsed.text)
+
+    # Restart asks first: one press only warns, and the kernel keeps its variables.
+    restart = driver.find_element(By.CSS_SELECTOR, "[data-kernel-action=restart]")
+    restart.click()
     message = driver.find_element(By.CSS_SELECTOR, "[data-kernel-message]")
+    assert "Press Restart again to confirm" in message.text
+    assert restart.text == "Press again to restart"
+    wait_state(driver, "Ready")
+    restart.click()
+    wait_state(driver, "Restarted")
     assert "restarted" in message.text
+    assert restart.text == "Restart kernel"
     set_code(driver, "pixels", "np.eye(2)")
     click_run(driver, "pixels")
     error = wait_output(driver, "pixels", ".output-error")

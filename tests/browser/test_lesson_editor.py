@@ -179,3 +179,74 @@ def test_pin_a_plot_and_unpin_it(browser):
     unpin.click()
     wait_for(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-pins] img"))
     assert "Unpinned." in driver.find_element(By.CSS_SELECTOR, "[data-pin-message]").text
+
+
+def test_a_section_without_code_counts_as_read_after_scrolling_through_it(browser):
+    driver = lesson(browser, "02-neuron")
+    section = driver.find_element(By.ID, "s-2-2")
+    assert section.get_attribute("data-section-done") == "false"
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", section)
+    # The dwell for a short section is a few seconds; a loaded machine may take longer.
+    wait_for(driver, lambda d: section.get_attribute("data-section-done") == "true", timeout=40)
+    assert "counted when you scrolled through it" in section.text
+    assert (
+        "Section 2.2 counted as read."
+        in driver.find_element(By.CSS_SELECTOR, "[data-kernel-message]").text
+    )
+    # Stored on the server: a reload still shows it read.
+    driver.refresh()
+    section = driver.find_element(By.ID, "s-2-2")
+    assert section.get_attribute("data-section-done") == "true"
+
+
+def test_a_section_scrolled_past_at_once_is_not_counted(browser):
+    driver = lesson(browser, "02-neuron")
+    section = driver.find_element(By.ID, "s-2-2")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", section)
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.execute_script("return new Promise(r => setTimeout(r, 4000))")
+    assert section.get_attribute("data-section-done") == "false"
+
+
+def test_a_members_scratch_cells_follow_them_to_another_browser(browser, member, client):
+    from django.conf import settings
+
+    driver = lesson(browser, "03-voting", "lab/")
+    # Made as a visitor in this browser, before signing in.
+    add = driver.find_element(By.CSS_SELECTOR, "[data-scratch-add]")
+    wait_for(driver, lambda d: add.is_displayed())
+    add.click()
+    driver.find_element(By.CSS_SELECTOR, "#cell-scratch-1 textarea").send_keys("from_before = 1")
+    client.force_login(member)
+    driver.add_cookie(
+        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies["sessionid"].value}
+    )
+    driver.refresh()
+    status = driver.find_element(By.CSS_SELECTOR, "[data-scratch-status]")
+    wait_for(driver, lambda d: "now saved to your account" in status.text)
+    add = driver.find_element(By.CSS_SELECTOR, "[data-scratch-add]")
+    add.click()
+    driver.find_element(By.CSS_SELECTOR, "#cell-scratch-2 textarea").send_keys("votes.sum()")
+    driver.find_element(By.CSS_SELECTOR, "#cell-scratch-2 [data-scratch-move='-1']").click()
+    wait_for(driver, lambda d: "saved to your account" in status.text, timeout=20)
+    wait_for(
+        driver,
+        lambda d: member.scratch_cells.count() == 2 and member.scratch_cells.first().number == 2,
+    )
+
+    # Another device: a fresh browser profile has no localStorage, only the account.
+    driver.delete_all_cookies()
+    driver.execute_script("localStorage.clear()")
+    driver.add_cookie(
+        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies["sessionid"].value}
+    )
+    driver.refresh()
+    ids = [
+        c.get_attribute("data-cell-id")
+        for c in driver.find_elements(By.CSS_SELECTOR, ".cell-scratch")
+    ]
+    assert ids == ["scratch-2", "scratch-1"]
+    assert (
+        driver.find_element(By.CSS_SELECTOR, "#cell-scratch-1 textarea").get_attribute("value")
+        == "from_before = 1"
+    )

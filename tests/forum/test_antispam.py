@@ -42,6 +42,21 @@ def test_young_account_or_no_section_done_is_new(make_member):
         assert not antispam.is_new_member(old)
 
 
+def test_learning_lifts_a_young_members_limits_at_once(member, category, settings):
+    settings.FORUM_NEW_MEMBER_TOPICS_PER_DAY = 1
+    settings.FORUM_NEW_MEMBER_POST_INTERVAL = 0
+    settings.FORUM_TRUSTED_SECTIONS = 3
+    services.topic_create(author=member, category=category, title="First", body="b1")
+    with (
+        mock.patch("forum.antispam.completed_section_count", return_value=1),
+        pytest.raises(ValidationError, match="Complete 2 more lesson sections to lift this limit"),
+    ):
+        services.topic_create(author=member, category=category, title="Second", body="b2")
+    with mock.patch("forum.antispam.completed_section_count", return_value=3):
+        assert not antispam.is_new_member(member)  # the account is minutes old
+        services.topic_create(author=member, category=category, title="Second", body="b2")
+
+
 def test_everyone_waits_between_posts_and_is_told_how_long(established, topic, settings):
     settings.FORUM_POST_INTERVAL = 30
     _age_posts(established, 0)
@@ -57,7 +72,10 @@ def test_the_refusal_is_shown_on_the_form_with_the_draft(member_client, member, 
         reverse("forum:reply", args=[topic.pk]), {"body": "My unsent reply"}
     )
     html = response.content.decode()
-    assert "You can post again in 2 minutes" in html
+    assert (
+        "You posted a moment ago. Complete 3 more lesson sections to lift this limit at once, "
+        "or post again in 2 minutes." in html
+    )
     assert "My unsent reply</textarea>" in html
 
 

@@ -1,6 +1,7 @@
 """Topics linked to lesson parts, and sharing a plot from a lesson cell to the forum."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -12,6 +13,7 @@ from PIL import Image
 from forum import moderation, selectors, services
 from forum.models import PostImage
 from forum.sharing import figure_draft
+from learn.catalog import cell_label
 from learn.figures import figure_remember
 
 PART = "brains-decision-committee/03-activation-functions"
@@ -59,7 +61,7 @@ def figure_id(member):
         request,
         track="brains-decision-committee",
         part="03-activation-functions",
-        cell_id="sigmoid-plot",
+        cell_id="plot-collapse",
         code="plt.plot(z, 1 / (1 + np.exp(-z)))",
         png=_png(),
     )
@@ -69,11 +71,15 @@ def test_share_figure_stores_the_image_and_opens_a_filled_in_form(member_client,
     response = member_client.post(reverse("forum:share_figure"), {"figure_id": figure_id})
     image = PostImage.objects.get()
     assert response["Location"] == reverse("forum:new_topic") + f"?image={image.pk}"
-    assert (image.width, image.height, image.cell_id) == (8, 6, "sigmoid-plot")
+    assert (image.width, image.height, image.cell_id) == (8, 6, "plot-collapse")
     form = member_client.get(response["Location"]).content.decode()
-    assert f"![Plot from cell sigmoid-plot]({image.file.url})" in form
+    # The page's name for the cell ("cell 003"), never its internal id.
+    label = cell_label(PART, "plot-collapse")
+    assert re.fullmatch(r"cell \d{3}", label)
+    assert f"![Plot from {label}]({image.file.url})" in form
+    assert f"Part 03 · Activation functions, {label}]" in form
     assert "```python\nplt.plot(z, 1 / (1 + np.exp(-z)))\n```" in form
-    assert "03-activation-functions/#cell-sigmoid-plot" in form
+    assert "03-activation-functions/#cell-plot-collapse" in form
     assert f'<option value="{PART}" selected>' in form
     assert "A plot from Activation functions" in form
 
@@ -86,7 +92,8 @@ def test_shared_image_renders_in_the_posted_topic(member_client, member, figure_
         author=member, category=category, title=draft["title"], body=draft["body"]
     )
     html = member_client.get(topic.get_absolute_url()).content.decode()
-    assert f'<img alt="Plot from cell sigmoid-plot" src="{image.file.url}"' in html
+    label = cell_label(PART, "plot-collapse")
+    assert f'<img alt="Plot from {label}" src="{image.file.url}"' in html
 
 
 def test_expired_or_unknown_figure_gets_a_clear_message(member_client, db):
@@ -119,7 +126,7 @@ def test_someone_elses_image_does_not_prefill(other_member_client, member_client
     member_client.post(reverse("forum:share_figure"), {"figure_id": figure_id})
     image = PostImage.objects.get()
     html = other_member_client.get(reverse("forum:new_topic") + f"?image={image.pk}")
-    assert "Plot from cell" not in html.content.decode()
+    assert "Plot from" not in html.content.decode()
 
 
 def test_part_discussion_box_for_the_lesson_page(rf, member, make_topic):

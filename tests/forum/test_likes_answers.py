@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from forum import services
 from forum.models import Notification, Post, PostLike
+from forum.rendering import render_post
 
 
 def test_like_and_unlike_keep_the_count(member_client, reply):
@@ -101,3 +102,11 @@ def test_deleting_the_answer_clears_it(member, other_member, topic, reply):
     services.post_delete(post=reply, by=other_member)
     topic.refresh_from_db()
     assert topic.answer is None
+
+
+def test_the_answer_box_shows_the_answers_own_words_not_its_quote(member_client, topic, reply):
+    body = "> @ada wrote:\n>\n> I tried x.reshape(9).\n\nUse x.reshape(3, 3) instead."
+    Post.objects.filter(pk=reply.pk).update(body=body, body_html=render_post(body).html)
+    member_client.post(reverse("forum:answer", args=[reply.pk]))
+    html = member_client.get(topic.get_absolute_url()).content.decode()
+    assert "<strong>Answer</strong> from grace: Use x.reshape(3, 3) instead." in html

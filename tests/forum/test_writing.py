@@ -242,3 +242,20 @@ def test_new_topic_form_preselects_category_from_the_query(member_client, db):
     html = member_client.get(reverse("forum:new_topic") + f"?category={slug}").content.decode()
     pk = Category.objects.get(slug=slug).pk
     assert f'<option value="{pk}" selected>' in html
+
+
+def test_quoting_a_post_keeps_its_code_block(make_topic, member, other_member_client):
+    body = "Here is mine:\n\n```python\nweights = np.zeros(9)\nprint(weights)\n```"
+    topic = make_topic(member, body=body)
+    code_post = topic.posts.get()
+    page = other_member_client.get(
+        reverse("forum:reply", args=[topic.pk]) + f"?quote={code_post.pk}"
+    )
+    prefilled = page.context["form"].initial["body"]
+    other_member_client.post(reverse("forum:reply", args=[topic.pk]), {"body": prefilled})
+    html = other_member_client.get(topic.get_absolute_url()).content.decode()
+    quote = html[html.rindex("<blockquote>") : html.rindex("</blockquote>")]
+    # A highlighted block with both lines, not one flattened line of inline code.
+    assert '<div class="highlight"><pre>' in quote
+    assert 'weights</span> <span class="o">=</span>' in quote
+    assert '\n<span class="nb">print</span>' in quote

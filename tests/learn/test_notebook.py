@@ -3,6 +3,7 @@
 import nbformat
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from learn import content
 from learn.notebook import build_notebook, colab_url
@@ -65,6 +66,27 @@ def test_lessons_export_writes_every_part(tmp_path, capsys):
     ]
     nbformat.validate(nbformat.read(tmp_path / TRACK / "01-grids.ipynb", as_version=4))
     assert "Wrote 3 notebook(s)" in capsys.readouterr().out
+
+
+def test_export_for_colab_writes_the_layout_colabs_github_opener_reads(tmp_path, capsys, settings):
+    call_command("lessons", "export", "--out", str(tmp_path), "--colab", "ada/notebooks/main")
+    index = (tmp_path / "README.md").read_text()
+    url = f"https://colab.research.google.com/github/ada/notebooks/blob/main/{TRACK}/01-grids.ipynb"
+    assert f"- [Grids of numbers]({url})" in index
+    assert (tmp_path / TRACK / "01-grids.ipynb").exists()  # where that link points
+    out = capsys.readouterr().out
+    assert "set COLAB_GITHUB_REPO=ada/notebooks/main on the site" in out
+    # With that setting the lesson page's button is the same link.
+    settings.COLAB_GITHUB_REPO = "ada/notebooks/main"
+    from learn.content import library
+    from learn.notebook import colab_url
+
+    assert colab_url(library().part(TRACK, "01-grids")) == url
+
+
+def test_export_for_colab_refuses_a_malformed_repository(tmp_path):
+    with pytest.raises(CommandError, match="OWNER/REPO/BRANCH"):
+        call_command("lessons", "export", "--out", str(tmp_path), "--colab", "ada/notebooks")
 
 
 @pytest.mark.kernel

@@ -54,7 +54,7 @@ def test_member_pins_a_plot_and_sees_it_in_the_rail(member_client, member):
     assert (stored.cell_id, stored.width, stored.height) == ("weights-plot", 40, 30)
     assert default_storage.exists(stored.image.name)
     html = member_client.get(lesson_url("02-neuron")).content.decode()
-    assert f'src="{stored.image.url}" alt="Plot pinned from cell weights-plot"' in html
+    assert f'src="{stored.image.url}" alt="Plot pinned from cell 003"' in html
     assert f'action="{lesson_url("02-neuron", f"pins/{stored.pk}/delete")}"' in html
 
 
@@ -62,7 +62,7 @@ def test_pin_answers_json_with_the_new_list(member_client, member):
     response = pin(member_client, remember(user=member), HTTP_ACCEPT="application/json")
     data = response.json()
     assert data["message"] == "Pinned. It stays in the right-hand column."
-    assert "Plot pinned from cell weights-plot" in data["html"]
+    assert "Plot pinned from cell 003" in data["html"]
 
 
 def test_unknown_or_foreign_figures_are_refused(member_client, member, other_member):
@@ -116,13 +116,9 @@ def test_visitor_pins_move_to_the_account_on_sign_in(client, member):
     stored = Pin.objects.get()
     assert stored.user is None
     assert stored.visitor
-    assert (
-        "Plot pinned from cell weights-plot" in client.get(lesson_url("02-neuron")).content.decode()
-    )
+    assert "Plot pinned from cell 003" in client.get(lesson_url("02-neuron")).content.decode()
 
     client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
     stored.refresh_from_db()
     assert (stored.user, stored.visitor) == (member, "")
-    assert (
-        "Plot pinned from cell weights-plot" in client.get(lesson_url("02-neuron")).content.decode()
-    )
+    assert "Plot pinned from cell 003" in client.get(lesson_url("02-neuron")).content.decode()

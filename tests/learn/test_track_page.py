@@ -54,7 +54,8 @@ def test_finished_track(visitor):
         },
     )
     html = visitor.get(f"/learn/{TRACK}/").content.decode()
-    assert "Every section is done." in html
+    assert "Track complete." in html
+    assert "Sign up to receive your certificate" in html
     lesson = visitor.get(f"/learn/{TRACK}/03-voting/").content.decode()
     nav = lesson.split('class="lesson-parts"', 1)[1].split("</nav>", 1)[0]
     assert nav.count("(finished)") == 3

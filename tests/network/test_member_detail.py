@@ -134,7 +134,8 @@ def test_query_count_is_pinned(visitor, member, django_assert_num_queries, proje
     member.profile.save()
     for n in range(projects):
         make_project(member, title=f"P{n}", tags=["numpy", f"t{n}"])
-    # member with profile, projects with authors, their tags (when there are projects)
-    ours = 3 if projects else 2
+    # member with profile, projects with authors, their tags (when there are projects),
+    # certificates
+    ours = 4 if projects else 3
     with django_assert_num_queries(ours + _contract_queries(member)):
         visitor.get(url(member))

@@ -2,7 +2,8 @@
 
 `assert_no_executable_markup(html)` is strict: it is meant for user content (a rendered post,
 a feed entry). `assert_no_executable_markup(html, page=True)` is for whole pages and allows
-only the site's own chrome in its known shapes: module scripts loaded from /static/, same-site
+only the site's own chrome in its known shapes: module scripts loaded from /static/ (and the
+theme script), same-site
 stylesheets/icons/feeds, plain <meta> tags and forms that post to this site.
 """
 
@@ -18,6 +19,7 @@ URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
     "srcset", "lowsrc", "dynsrc", "codebase", "cite", "ping", "manifest",
 }  # fmt: skip
+THEME_SCRIPT = re.compile(r"^/static/js/theme(\.[0-9a-f]{12})?\.js$")
 BAD_SCHEME = re.compile(r"^(javascript|vbscript|data|livescript):", re.I)
 # Browsers ignore ASCII whitespace and control characters inside a URL's scheme.
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
@@ -30,7 +32,12 @@ def _is_bad_url(value: str) -> bool:
 def _site_chrome(tag: str, attrs: dict[str, str]) -> bool:
     """The site's own tags that a page may contain (never produced from user input)."""
     if tag == "script":
-        return attrs.get("type") == "module" and attrs.get("src", "").startswith("/static/")
+        src = attrs.get("src", "")
+        # Module scripts from /static/, and the one classic script that must run before the
+        # first paint (the theme choice).
+        return (attrs.get("type") == "module" and src.startswith("/static/")) or bool(
+            THEME_SCRIPT.match(src)
+        )
     if tag == "link":
         href = attrs.get("href", "")
         return attrs.get("rel") in {"stylesheet", "icon", "alternate"} and (

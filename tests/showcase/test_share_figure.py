@@ -1,17 +1,20 @@
 """Sharing a plot from a lesson cell: the site's own copy of the image becomes a draft project."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.test import RequestFactory
 from django.urls import reverse
 
+from learn.catalog import cell_label
 from learn.figures import figure_remember
 from showcase.models import Project
 
 from .factories import HTML_PAYLOAD, SVG, image_bytes, stored_files
 
 URL = reverse("showcase:share_figure")
-TRACK, PART, CELL = "brains-decision-committee", "05-training", "loss-curve"
+TRACK, PART, CELL = "brains-decision-committee", "05-training", "plot-losses"
 CODE = "import matplotlib.pyplot as plt\nplt.plot([3, 2, 1])\nplt.title('Loss')"
 
 
@@ -46,6 +49,11 @@ def test_a_member_shares_a_plot_into_a_draft(member_client, member, settings):
     assert (settings.MEDIA_ROOT / project.cover.name).exists()
     assert f"/learn/{TRACK}/{PART}/#cell-{CELL}" in project.description
     assert f"```python\n{CODE}\n```" in project.description
+    # The cell is named as the lesson page numbers it, never by its internal id.
+    label = cell_label(f"{TRACK}/{PART}", CELL)
+    assert re.fullmatch(r"cell \d{3}", label)
+    assert f"[Part 05 · Training, {label}]" in project.description
+    assert project.summary == f"A plot from {label}."
 
     edit_page = member_client.get(response.url).content.decode()
     assert "Your plot is in a new draft." in edit_page

@@ -141,3 +141,14 @@ def test_field_reports_list_detail_and_feed(visitor):
 def test_unpublished_report_is_not_found(visitor):
     FieldReport.objects.create(title="t", slug="hidden", summary="s", body="b", is_published=False)
     assert visitor.get("/field-reports/hidden/").status_code == 404
+
+
+def test_home_heading_is_short_and_the_tagline_follows_it(visitor, db):
+    html = visitor.get("/").content.decode()
+    assert "<h1>Learn how neural networks work by running real code</h1>" in html
+    assert html.index("<h1>") < html.index('<p class="hero-tagline">A community for developers')
+
+
+def test_sign_in_tab_title_names_the_site_not_the_host(visitor, db):
+    html = visitor.get("/accounts/login/").content.decode()  # host "testserver"
+    assert "<title>Sign in · AgenticWorks</title>" in html

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from learn import content
-from learn.notebook import notebook_json
+from learn.notebook import colab_url, notebook_json
 
 
 class Command(BaseCommand):
@@ -26,13 +26,22 @@ class Command(BaseCommand):
             default=Path("notebooks"),
             help="folder to write (default: notebooks)",
         )
+        export.add_argument(
+            "--colab",
+            metavar="OWNER/REPO/BRANCH",
+            help="the GitHub repository and branch the folder will be pushed to: also writes "
+            "an index README.md with an Open in Colab link per part, and prints the "
+            "COLAB_GITHUB_REPO value that turns the site's buttons into those links",
+        )
 
     def handle(self, *args, action: str, dir: Path | None = None, **options):
         root = dir or settings.LESSONS_DIR
         errors = content.check(root)
         if action == "check":
             return self._check(root, errors)
-        return self._export(root, errors, options["out"])
+        self._export(root, errors, options["out"])
+        if options.get("colab"):
+            self._colab_index(root, options["out"], options["colab"])
 
     def _check(self, root: Path, errors: list) -> None:
         for error in errors:
@@ -57,3 +66,20 @@ class Command(BaseCommand):
                 (folder / f"{part.slug}.ipynb").write_text(notebook_json(part), encoding="utf-8")
                 written += 1
         self.stdout.write(self.style.SUCCESS(f"Wrote {written} notebook(s) to {out}."))
+
+    def _colab_index(self, root: Path, out: Path, repo: str) -> None:
+        pieces = repo.strip("/").split("/")
+        if len(pieces) != 3 or not all(pieces):
+            raise CommandError("--colab takes OWNER/REPO/BRANCH, e.g. agenticworks/notebooks/main")
+        # The notebooks sit at the repository's top level, so the folder part is empty.
+        value = "/".join(pieces)
+        lines = ["# AgenticWorks notebooks", "", "Open a part in Colab:", ""]
+        for track in content.library(root).tracks:
+            lines += [f"## {track.title}", ""]
+            lines += [f"- [{p.sidebar_title}]({colab_url(p, value)})" for p in track.parts]
+            lines.append("")
+        (out / "README.md").write_text("\n".join(lines), encoding="utf-8")
+        self.stdout.write(
+            f"Push {out}/ as the top level of github.com/{pieces[0]}/{pieces[1]} "
+            f"(branch {pieces[2]}), then set COLAB_GITHUB_REPO={value} on the site."
+        )
