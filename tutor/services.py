@@ -102,10 +102,10 @@ def tutor_ask(request: HttpRequest, *, part: Part, ask: Ask) -> Iterator[dict]:
     retrieval.index_part(part)
     retrieval.index_forum(part.key)
     hits = retrieval.search(part.key, ask.question, limit=HITS)
-    if ask.cell_id and (home := retrieval.cell_section(part, ask.cell_id)):
-        # The selected cell's own section is always part of the grounding.
-        if all(hit.document.pk != home.document.pk for hit in hits):
-            hits.append(home)
+    # The selected cell's own section is always part of the grounding.
+    home = retrieval.cell_section(part, ask.cell_id) if ask.cell_id else None
+    if home and all(hit.document.pk != home.document.pk for hit in hits):
+        hits.append(home)
     context = learner_context(learner=figures.learner_key(request), part=part, cell_id=ask.cell_id)
     question = Question(text=ask.question, part=part, hits=hits, context=context)
     for event in engine_for_site().stream(question):
