@@ -342,6 +342,11 @@ INSPECT_NAMES = 100  # variables listed at most
 SMALL_INT = 10**15  # larger integers are reported without their value
 
 
+def _one_of(kind: type, kinds: tuple) -> bool:
+    # Identity only: `in` would call a learner's metaclass __eq__.
+    return any(kind is candidate for candidate in kinds)
+
+
 def _describe(value) -> dict:
     """Type, and shape/dtype, length or (small scalar) value of one variable. Reads only
     built-in attributes, so no learner-defined method runs."""
@@ -354,13 +359,13 @@ def _describe(value) -> dict:
         entry["dtype"] = str(np.ndarray.dtype.__get__(value))[:40]
     elif kind is bool or kind is np.bool_:
         entry["value"] = "True" if value else "False"
-    elif kind is int or kind in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16):
+    elif _one_of(kind, (int, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16)):
         number = int(value)
         if -SMALL_INT < number < SMALL_INT:
             entry["value"] = str(number)
-    elif kind is float or kind in (np.float16, np.float32, np.float64):
+    elif _one_of(kind, (float, np.float16, np.float32, np.float64)):
         entry["value"] = repr(float(value))
-    elif kind in (str, list, tuple, dict, set, frozenset, bytes):
+    elif _one_of(kind, (str, list, tuple, dict, set, frozenset, bytes)):
         entry["len"] = len(value)
     return entry
 
