@@ -19,7 +19,7 @@ class FakeModel(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def do_POST(self):  # noqa: N802 (http.server's name)
+    def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
         body = json.loads(self.rfile.read(length))
         self.server.requests.append({"path": self.path, "headers": dict(self.headers), **body})
@@ -65,7 +65,7 @@ def model(settings):
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeModel)
     server.daemon_threads = True
     server.mode = "stream"
-    server.pieces = ["The loss **explodes** when ", "the learning rate is too large. ", "See [5.3]."]
+    server.pieces = ["The loss **explodes** when ", "the rate is too large. ", "See [5.3]."]
     server.requests = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
