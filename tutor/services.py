@@ -94,11 +94,9 @@ def forum_prefill_url(part: Part, question: str, code: str, error: dict | None) 
     return f"{base}?{urlencode(params)}"
 
 
-def tutor_ask(request: HttpRequest, *, part: Part, ask: Ask) -> Iterator[dict]:
-    """Answer a checked question. Yields {"type": "delta", "text"} while an LLM writes, then
-    {"type": "answer", "answer": safe HTML, "sources", "engine", "notice", "forum_url"}; a
-    member's question and answer are kept in their history, a visitor's last one in the
-    session."""
+def question_prepare(request: HttpRequest, *, part: Part, ask: Ask) -> Question:
+    """Retrieval and the learner's context for a checked question (done before any answer is
+    streamed, so a new visitor's session cookie still goes out with the response)."""
     retrieval.index_part(part)
     retrieval.index_forum(part.key)
     hits = retrieval.search(part.key, ask.question, limit=HITS)
@@ -107,7 +105,19 @@ def tutor_ask(request: HttpRequest, *, part: Part, ask: Ask) -> Iterator[dict]:
     if home and all(hit.document.pk != home.document.pk for hit in hits):
         hits.append(home)
     context = learner_context(learner=figures.learner_key(request), part=part, cell_id=ask.cell_id)
-    question = Question(text=ask.question, part=part, hits=hits, context=context)
+    if not request.user.is_authenticated:
+        request.session.modified = True  # the last answer is kept in it
+    return Question(text=ask.question, part=part, hits=hits, context=context)
+
+
+def tutor_answer(
+    request: HttpRequest, *, part: Part, ask: Ask, question: Question
+) -> Iterator[dict]:
+    """Answer a prepared question. Yields {"type": "delta", "text"} while an LLM writes, then
+    {"type": "answer", "answer": safe HTML, "sources", "engine", "notice", "forum_url"}; a
+    member's question and answer are kept in their history, a visitor's last one in the
+    session."""
+    context = question.context
     for event in engine_for_site().stream(question):
         if event["type"] != "answer":
             yield event

@@ -61,7 +61,8 @@ def ask(request: HttpRequest, track: str, part: str):
         services.quota_check(request)
     except services.TutorRefusedError as refusal:
         return _refuse(request, found, refusal.message, refusal.status)
-    events = services.tutor_ask(request, part=found, ask=checked)
+    question = services.question_prepare(request, part=found, ask=checked)
+    events = services.tutor_answer(request, part=found, ask=checked, question=question)
     if _is_form(request):
         for _event in events:
             pass

@@ -225,3 +225,17 @@ def test_the_index_follows_an_edited_lesson_file(visitor, settings, tmp_path):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     cache.clear()
     assert "quokkafish is a bias" in ask(visitor, PART, "what is a quokkafish?").json()["answer"]
+
+
+def test_a_new_visitors_streamed_answer_is_on_the_page_afterwards(client):
+    response = client.post(
+        tutor_url(PART),
+        {"question": "What does the bias do?"},
+        content_type="application/json",
+        HTTP_ACCEPT="application/x-ndjson",
+    )
+    assert "sessionid" in response.cookies
+    b"".join(response.streaming_content)
+    page = client.get(f"/learn/{TRACK}/{PART}/").content.decode()
+    assert "Your questions here" in page
+    assert f'href="/learn/{TRACK}/{PART}/#s-2-2"' in page
