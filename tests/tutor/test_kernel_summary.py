@@ -105,3 +105,16 @@ def test_the_tutor_uses_the_kernel_summary(sandbox, member_client, member):
     assert "In your kernel now:" in answer
     assert "<code>X</code>: array (60, 9) float64" in answer
     assert "a secret string value" not in answer
+
+
+def test_the_run_view_remembers_the_last_error_for_the_tutor(sandbox, member_client):
+    answer = run(member_client, "print(noisy_linez)", cell="pixels")
+    assert answer["status"] == "error"
+    data = ask(member_client, PART, "Why do I get this error?", cell="pixels").json()
+    assert "Your last error" in data["answer"]
+    assert "noisy_linez" in data["answer"]
+    assert "print(noisy_linez)" in data["forum_url"].replace("%28", "(").replace("%29", ")")
+    # A successful run of the same cell clears it.
+    assert run(member_client, "print(1)", cell="pixels")["status"] == "ok"
+    data = ask(member_client, PART, "Why do I get this error?", cell="pixels").json()
+    assert "Your last error" not in data["answer"]
