@@ -869,17 +869,23 @@ class Runner:
             if kernel.busy:
                 return {"t": "inspect", "state": "busy", "variables": []}
             kernel.busy = True
-        frame = None
         try:
             self._drain(kernel)
             protocol.send(kernel.sock, {"op": "inspect"})
             frame = self._read_one(kernel, INSPECT_SECONDS)
-        except (OSError, protocol.ProtocolError):
+        except Exception:  # noqa: BLE001 (whatever happened, the kernel must not stay busy)
             frame = None
-        if frame is None or frame.get("t") != "inspect":
-            # A kernel that cannot answer may still send later and corrupt its next run.
-            with self.lock:
-                self.kernels.pop(kernel.kid, None)
+        ok = isinstance(frame, dict) and frame.get("t") == "inspect"
+        with self.lock:
+            # Restarted or shut down meanwhile: as with a busy run, this thread finishes it.
+            taken = self.kernels.get(kid) is not kernel or kernel.restarted
+            if not ok and not taken:
+                # A kernel that cannot answer may still send later and corrupt its next run.
+                del self.kernels[kid]
+        if taken:
+            self._kill(kernel)
+            return {"t": "inspect", "state": "cold", "variables": []}
+        if not ok:
             self._retire(kernel, "protocol")
             return {"t": "inspect", "state": "lost", "variables": []}
         kernel.busy = False
