@@ -118,3 +118,13 @@ def test_the_run_view_remembers_the_last_error_for_the_tutor(sandbox, member_cli
     assert run(member_client, "print(1)", cell="pixels")["status"] == "ok"
     data = ask(member_client, PART, "Why do I get this error?", cell="pixels").json()
     assert "Your last error" not in data["answer"]
+
+
+def test_a_shape_error_is_explained_with_the_learners_shapes(sandbox, member_client):
+    code = "import numpy as np\nW = np.zeros((3, 9))\nx = np.zeros(3)\nW @ x"
+    assert run(member_client, code, cell="pixels")["status"] == "error"
+    answer = ask(member_client, PART, "What is wrong with my error?", cell="pixels").json()
+    assert "Your last error" in answer["answer"]
+    assert "ValueError" in answer["answer"]
+    assert "<code>W</code>: array (3, 9) float64" in answer["answer"]
+    assert "<code>x</code>: array (3,) float64" in answer["answer"]

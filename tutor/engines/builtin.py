@@ -108,7 +108,11 @@ def _variables_markdown(question: Question) -> str:
 def _lesson_markdown(question: Question, sections: list[Hit], others: list[Hit]) -> str:
     terms = query_terms(question.text)
     best = sections[0].document
-    parts = [f"**From [{best.title}]({best.url}):**", extract(best.prose, terms)]
+    quoted = extract(best.prose, terms)
+    if quoted:
+        parts = [f"**From [{best.title}]({best.url}):**", quoted]
+    else:
+        parts = [f"Read [{best.title}]({best.url})."]
     for hit in others[:2]:
         document = hit.document
         if document.kind == Document.Kind.FORUM:
