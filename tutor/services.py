@@ -154,4 +154,3 @@ def _keep(request: HttpRequest, part: Part, ask: Ask, final: dict) -> None:
         "notice": final["notice"],
         "forum_url": final["forum_url"],
     }
-    request.session.save()

@@ -4,6 +4,7 @@
 POST (no JavaScript) answers with a redirect back to the lesson's tutor panel."""
 
 import json
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
@@ -47,6 +48,14 @@ def _body(request: HttpRequest) -> tuple:
     return body.get("question"), body.get("cell")
 
 
+def _lines(request: HttpRequest, events) -> Iterator[bytes]:
+    for event in events:
+        yield json.dumps(event).encode() + b"\n"
+    # A streamed response is sent after the session middleware ran: save it here.
+    if request.session.modified:
+        request.session.save()
+
+
 @require_POST
 def ask(request: HttpRequest, track: str, part: str):
     """Answer a learner's question about a part."""
@@ -68,8 +77,7 @@ def ask(request: HttpRequest, track: str, part: str):
             pass
         return redirect(_panel_url(found))
     if NDJSON in request.headers.get("Accept", ""):
-        lines = (json.dumps(event).encode() + b"\n" for event in events)
-        response = StreamingHttpResponse(lines, content_type=NDJSON)
+        response = StreamingHttpResponse(_lines(request, events), content_type=NDJSON)
         response["Cache-Control"] = "no-store"
         response["X-Accel-Buffering"] = "no"
         return response

@@ -12,6 +12,7 @@ from tutor.context import remember_run
 from tutor.models import Exchange
 
 PART = "02-a-single-neuron"
+QUERIES = 36
 pytestmark = pytest.mark.django_db
 
 
@@ -239,3 +240,13 @@ def test_a_new_visitors_streamed_answer_is_on_the_page_afterwards(client):
     page = client.get(f"/learn/{TRACK}/{PART}/").content.decode()
     assert "Your questions here" in page
     assert f'href="/learn/{TRACK}/{PART}/#s-2-2"' in page
+
+
+def test_query_count_once_the_index_is_built(member_client, django_assert_num_queries):
+    ask(member_client, PART, "What does the bias do?")
+    # session and user (2); the member's and the address's rate limits in the database cache
+    # (24: add and incr are six queries each); index stamp, forum answers, indexed forum
+    # answers, FTS search, its documents (5); the learner's run record in the cache (1); the
+    # exchange kept (1); the session saved (3).
+    with django_assert_num_queries(QUERIES):
+        assert ask(member_client, PART, "What is a weight?").status_code == 200
