@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "forum",
     "showcase",
     "certificates",
+    "tutor",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -294,3 +295,16 @@ SANDBOX_CODE_BYTES = envint("SANDBOX_CODE_BYTES", 64 * 1024)  # longest cell sou
 LAB_SCRATCH_CELLS = envint("LAB_SCRATCH_CELLS", 30)  # scratch cells a member keeps per part
 SANDBOX_RUNS_PER_MINUTE = envint("SANDBOX_RUNS_PER_MINUTE", 120)  # per learner
 # --- end of code sandbox settings ----------------------------------------------------------
+# --- AI tutor (SPEC section 10, "Help when stuck") -----------------------------------------
+# Built-in engine by default (no network). Set TUTOR_LLM_URL (an OpenAI-compatible server, e.g.
+# http://127.0.0.1:11434/v1 for Ollama) and TUTOR_LLM_MODEL to use a language model.
+TUTOR_ENABLED = envbool("TUTOR_ENABLED", "true")
+TUTOR_QUESTION_MAX_CHARS = envint("TUTOR_QUESTION_MAX_CHARS", 2000)
+TUTOR_QUESTIONS_PER_HOUR = envint("TUTOR_QUESTIONS_PER_HOUR", 30)  # per member
+TUTOR_QUESTIONS_PER_HOUR_ADDRESS = envint("TUTOR_QUESTIONS_PER_HOUR_ADDRESS", 60)
+TUTOR_LLM_URL = os.environ.get("TUTOR_LLM_URL", "")
+TUTOR_LLM_MODEL = os.environ.get("TUTOR_LLM_MODEL", "")
+TUTOR_LLM_API_KEY = os.environ.get("TUTOR_LLM_API_KEY", "")
+TUTOR_LLM_TIMEOUT = envint("TUTOR_LLM_TIMEOUT", 20)  # seconds to connect and between chunks
+TUTOR_LLM_DAILY_REQUESTS = envint("TUTOR_LLM_DAILY_REQUESTS", 1000)
+TUTOR_LLM_DAILY_TOKENS = envint("TUTOR_LLM_DAILY_TOKENS", 2_000_000)

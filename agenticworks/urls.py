@@ -13,6 +13,7 @@ urlpatterns = [
     path("community/", include(community_urlpatterns)),
     path("field-reports/", include("agenticworks.fieldreports.urls")),
     path("learn/", include("learn.urls")),
+    path("learn/", include("tutor.urls")),
     path("forum/", include("forum.urls")),
     path("showcase/", include("showcase.urls")),
     path("certificates/", include("certificates.urls")),

@@ -105,3 +105,29 @@ def search_scope(user) -> QuerySet[Post]:
     if not is_moderator(user):
         posts = posts.filter(is_hidden=False, topic__is_hidden=False)
     return posts
+
+
+def accepted_answers_for_part(part_key: str) -> list[dict]:
+    """Replies marked as the answer in visible topics linked to a lesson part, for the tutor:
+    [{"id", "title", "url", "body", "stamp"}] (stamp changes when the post is edited)."""
+    topics = (
+        Topic.objects.filter(
+            part_key=part_key,
+            is_hidden=False,
+            answer__isnull=False,
+            answer__is_deleted=False,
+            answer__is_hidden=False,
+        )
+        .select_related("answer")
+        .order_by("-pk")[:200]
+    )
+    return [
+        {
+            "id": topic.answer.pk,
+            "title": topic.title,
+            "url": topic.answer.get_absolute_url(),
+            "body": topic.answer.body,
+            "stamp": f"{topic.pk}|{topic.answer.edited_at or topic.answer.created_at}",
+        }
+        for topic in topics
+    ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from agenticworks import ratelimit
 from learn import catalog, errorhelp, figures, progress, sandbox
+from tutor.context import remember_run
 
 NDJSON = "application/x-ndjson"
 LABEL = re.compile(r"cell [0-9]{1,4}")
@@ -119,8 +120,12 @@ def run(request: HttpRequest, track: str, part: str):
 def _with_figures(
     request: HttpRequest, events: Iterator[dict], *, track: str, part: str, cell_id: str, code: str
 ) -> Iterator[dict]:
-    """Remember every figure for pinning and sharing, and report progress after the run."""
+    """Remember every figure for pinning and sharing, and report progress after the run;
+    the tutor remembers the code and the last error."""
+    error = None
     for event in events:
+        if event["t"] == "output" and event["output"]["output_type"] == "error":
+            error = event["output"]
         if event["t"] == "output" and event["output"]["output_type"] == "display_data":
             png = sandbox.png_bytes(event["output"])
             figure_id = figures.figure_remember(
@@ -128,6 +133,11 @@ def _with_figures(
             )
             event["output"]["metadata"]["agenticworks"] = {"figure_id": figure_id}
         if event["t"] == "result":
+            remember_run(
+                learner=figures.learner_key(request), part_key=f"{track}/{part}", cell_id=cell_id,
+                code=code, error=error if event["status"] == "error" else None,
+                help_=event.get("help"),
+            )  # fmt: skip
             event["progress"] = progress.record_run(
                 request, track=track, part=part, cell_id=cell_id, ok=event["status"] == "ok"
             )

@@ -545,6 +545,39 @@ def kernel_interrupt(*, learner: str, track: str, part: str) -> dict:
     return _kernel_call("interrupt", learner=learner, track=track, part=part)
 
 
+def kernel_variables(*, learner: str, track: str, part: str) -> list[dict]:
+    """The learner's own kernel for a part, summarised for the tutor: [{"name", "type",
+    "shape"?, "dtype"?, "len"?, "value"? (small scalars only)}]. Empty when there is no
+    kernel, it is busy, or the runner cannot be reached."""
+    kernel_id, owner = kernel_ids(learner, track, part)
+    addresses = runner_addresses()
+    host = addresses[0] if len(addresses) == 1 else _placed_host(kernel_id)
+    if host is None:
+        return []
+    payload = {"op": "inspect", "kernel": kernel_id, "owner": owner}
+    try:
+        answer = _call(host, payload, timeout=5)
+    except RunnerUnavailableError as exc:
+        log.warning("sandbox inspect failed: %s", exc)
+        return []
+    return [_variable(item) for item in answer.get("variables") or [] if isinstance(item, dict)][
+        :100
+    ]
+
+
+def _variable(item: dict) -> dict:
+    entry = {"name": str(item.get("name", ""))[:60], "type": str(item.get("type", ""))[:60]}
+    shape = item.get("shape")
+    if isinstance(shape, list) and all(isinstance(n, int) for n in shape):
+        entry["shape"] = tuple(shape[:32])
+        entry["dtype"] = str(item.get("dtype", ""))[:40]
+    if isinstance(item.get("value"), str):
+        entry["value"] = item["value"][:40]
+    if isinstance(item.get("len"), int):
+        entry["len"] = item["len"]
+    return entry
+
+
 def learner_name(request: HttpRequest) -> str:
     """What LEARNER_NAME holds in a kernel: the member's name, or "Learner"."""
     user = request.user

@@ -341,6 +341,60 @@ class Kernel:
                 self.run(message)
             elif message.get("op") == "ping":
                 self.send({"t": "pong"})
+            elif message.get("op") == "inspect":
+                self.send({"t": "inspect", "variables": summarise(self.namespace)})
+
+
+INSPECT_NAMES = 100  # variables listed at most
+SMALL_INT = 10**15  # larger integers are reported without their value
+
+
+def _one_of(kind: type, kinds: tuple) -> bool:
+    # Identity only: `in` would call a learner's metaclass __eq__.
+    return any(kind is candidate for candidate in kinds)
+
+
+def _describe(value) -> dict:
+    """Type, and shape/dtype, length or (small scalar) value of one variable. Reads only
+    built-in attributes, so no learner-defined method runs."""
+    import numpy as np
+
+    kind = type(value)
+    entry: dict = {"type": str(type.__dict__["__name__"].__get__(kind))[:60]}
+    if issubclass(kind, np.ndarray):
+        entry["shape"] = [int(n) for n in np.ndarray.shape.__get__(value)][:32]
+        entry["dtype"] = str(np.ndarray.dtype.__get__(value))[:40]
+    elif kind is bool or kind is np.bool_:
+        entry["value"] = "True" if value else "False"
+    elif _one_of(kind, (int, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16)):
+        number = int(value)
+        if -SMALL_INT < number < SMALL_INT:
+            entry["value"] = str(number)
+    elif _one_of(kind, (float, np.float16, np.float32, np.float64)):
+        entry["value"] = repr(float(value))
+    elif _one_of(kind, (str, list, tuple, dict, set, frozenset, bytes)):
+        entry["len"] = len(value)
+    return entry
+
+
+def summarise(namespace: dict) -> list[dict]:
+    """The learner's variables for the tutor: names, types, shapes, values of small scalars
+    only. Modules, private names and the kernel's own LEARNER_NAME are left out."""
+    import types
+
+    variables = []
+    for name, value in list(namespace.items()):
+        if type(name) is not str or name.startswith("_") or name == "LEARNER_NAME":
+            continue
+        if issubclass(type(value), types.ModuleType):
+            continue
+        try:
+            variables.append({"name": name[:60], **_describe(value)})
+        except Exception:  # noqa: BLE001 (an odd object is listed by name only)
+            variables.append({"name": name[:60], "type": "object"})
+        if len(variables) >= INSPECT_NAMES:
+            break
+    return variables
 
 
 def _interrupt(kernel: Kernel):

@@ -7,6 +7,8 @@ Requests (one per connection; frames as in protocol.py):
       → {"t": "state", "state": "starting" | "busy"}, {"t": "output", "output": {...}}…,
         then {"t": "result", "status": "ok" | "error" | "limit", ...}
   {"op": "restart" | "interrupt" | "shutdown", "kernel": id} → {"t": "kernel", "state": ...}
+  {"op": "inspect", "kernel": id, "owner": id} → {"t": "inspect", "state": ..., "variables": [...]}
+      (names, types, shapes and small scalar values of the owner's kernel, for the tutor)
   {"op": "status"} → {"t": "status", "isolation": ..., "layers": [...], "kernels": n, ...}
 
 Over TCP the runner first sends {"challenge": hex} and every request carries
@@ -47,6 +49,8 @@ POLL = 0.05
 TOMBSTONES = 20_000  # kernels remembered after they stopped, to explain it to the learner
 ERROR_CHARS = 64 * 1024
 DEBUG_CHARS = 16 * 1024  # the shape debugger's findings of one error
+INSPECT_SECONDS = 2.0  # how long a kernel gets to list its variables
+INSPECT_NAMES = 100
 
 # Why a kernel stopped, in words for the learner.
 REASONS = {
@@ -858,6 +862,53 @@ class Runner:
         else:
             self._kill(kernel)
 
+    def inspect(self, kid: str, owner: str) -> dict:
+        """The variables of an idle kernel (only its owner's), checked and bounded here."""
+        with self.lock:
+            kernel = self.kernels.get(kid)
+            if kernel is None or kernel.owner != owner:
+                return {"t": "inspect", "state": "cold", "variables": []}
+            if kernel.busy:
+                return {"t": "inspect", "state": "busy", "variables": []}
+            kernel.busy = True
+        try:
+            self._drain(kernel)
+            protocol.send(kernel.sock, {"op": "inspect"})
+            frame = self._read_one(kernel, INSPECT_SECONDS)
+        except Exception:  # noqa: BLE001 (whatever happened, the kernel must not stay busy)
+            frame = None
+        ok = isinstance(frame, dict) and frame.get("t") == "inspect"
+        with self.lock:
+            # Restarted or shut down meanwhile: as with a busy run, this thread finishes it.
+            taken = self.kernels.get(kid) is not kernel or kernel.restarted
+            if not ok and not taken:
+                # A kernel that cannot answer may still send later and corrupt its next run.
+                del self.kernels[kid]
+        if taken:
+            self._kill(kernel)
+            return {"t": "inspect", "state": "cold", "variables": []}
+        if not ok:
+            self._retire(kernel, "protocol")
+            return {"t": "inspect", "state": "lost", "variables": []}
+        kernel.busy = False
+        return {"t": "inspect", "state": "ready", "variables": _clean_variables(frame)}
+
+    @staticmethod
+    def _read_one(kernel: Kernel, timeout: float) -> dict | None:
+        buffer = protocol.FrameBuffer(KERNEL_FRAME)
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            readable, _, _ = select.select([kernel.sock], [], [], left)
+            if not readable:
+                return None
+            data = kernel.sock.recv(1 << 20)
+            if not data:
+                return None
+            frames = buffer.feed(data)
+            if frames:
+                return frames[0]
+        return None
+
     def status(self) -> dict:
         with self.lock:
             kernels = len(self.kernels)
@@ -953,6 +1004,26 @@ def _clean_error(output: dict) -> dict:
     return clean
 
 
+def _clean_variables(frame: dict) -> list[dict]:
+    """A kernel's variable list, rebuilt from checked fields only."""
+    items = frame.get("variables")
+    result = []
+    for item in items[:INSPECT_NAMES] if isinstance(items, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        entry = {"name": item["name"][:60], "type": str(item.get("type", ""))[:60]}
+        shape = item.get("shape")
+        if isinstance(shape, list) and all(_int(n) == n for n in shape):
+            entry["shape"] = shape[:32]
+            entry["dtype"] = str(item.get("dtype", ""))[:40]
+        if isinstance(item.get("value"), str):
+            entry["value"] = item["value"][:40]
+        if isinstance(item.get("len"), int):
+            entry["len"] = _int(item["len"])
+        result.append(entry)
+    return result
+
+
 def _is_loopback(address) -> bool:
     if not address:
         return True  # a Unix socket
@@ -1025,6 +1096,8 @@ class _Handler(socketserver.BaseRequestHandler):
                 reply(runner.interrupt(str(request.get("kernel", ""))))
             elif op == "shutdown":
                 reply(runner.shutdown_kernel(str(request.get("kernel", ""))))
+            elif op == "inspect":
+                reply(runner.inspect(str(request.get("kernel", "")), str(request.get("owner", ""))))
             elif op == "status":
                 reply(runner.status())
             else:

@@ -47,6 +47,11 @@ def _new_topic_initial(request) -> dict:
         category = Category.objects.filter(slug="lesson-help").first()
     if category:
         initial["category"] = category.pk
+    # Prefill from "Ask the forum" under a tutor answer: the question, code and error.
+    if title := request.GET.get("title", "").strip():
+        initial["title"] = title[:140]
+    if body := request.GET.get("body", "").strip():
+        initial["body"] = body[: settings.FORUM_POST_MAX_LENGTH]
     image_id = request.GET.get("image", "")
     if image_id.isdigit():
         image = PostImage.objects.filter(pk=image_id, uploader=request.user).first()

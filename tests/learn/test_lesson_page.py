@@ -119,7 +119,7 @@ def test_right_rail(visitor):
     assert '<span class="card-label">Grid</span> <span class="card-kind">concept</span>' in rail
     assert "<h3>Pixels as numbers</h3>" in rail
     assert "AI tutor" in rail
-    assert "Coming soon" in rail
+    assert "Ask the tutor" in rail
     assert "Pinned output" in rail
     assert "press <strong>Pin</strong>" in rail
     assert "Discussion" in rail
@@ -189,8 +189,8 @@ def test_query_counts(visitor, member_client, django_assert_num_queries):
     with django_assert_num_queries(1):  # a first-time visitor: the part's forum topics only
         visitor.get(lesson_url("01-grids"))
     # session, user, profile and unread notifications for the header, progress marks, pins,
-    # whether the member moderates (hidden topics) and the part's forum topics
-    with django_assert_num_queries(8):
+    # whether the member moderates (hidden topics), the part's forum topics and tutor history
+    with django_assert_num_queries(9):
         member_client.get(lesson_url("01-grids"))
 
 
