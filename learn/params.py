@@ -18,8 +18,8 @@ NAME = re.compile(r"^(?P<indent>[ \t]*)(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*=(?
 PARAM = re.compile(r"^#[ \t]*@param(?![A-Za-z0-9_])")
 TITLE = re.compile(r"^[ \t]*#[ \t]*@title(?![A-Za-z0-9_])[ \t]*(?P<text>.*)$")
 MARKDOWN = re.compile(r"^[ \t]*#[ \t]*@markdown(?![A-Za-z0-9_])[ \t]?(?P<text>.*)$")
-NUMBER = re.compile(r"^[+-]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?$")
-INTEGER = re.compile(r"^[+-]?\d[\d_]*$")
+NUMBER = re.compile(r"^[+-]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?$")
+INTEGER = re.compile(r"^[+-]?[0-9][0-9_]*$")
 STRING = re.compile(r"""^[rR]?(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')$""")
 TYPES = ("slider", "integer", "number", "boolean", "string", "date", "raw")
 NUMERIC = ("slider", "integer", "number")
@@ -136,7 +136,7 @@ class _Reader:
             return self.obj()
         if char == "[":
             return self.array()
-        if char in "\"'":
+        if char and char in "\"'":
             return self.string()
         match = re.compile(r"[A-Za-z0-9_.+-]+").match(self.text, self.pos)
         if not match:
@@ -165,7 +165,7 @@ class _Reader:
         return decode_string(literal)
 
     def key(self) -> str:
-        if self.peek() in "\"'":
+        if self.peek() and self.peek() in "\"'":
             return self.string()
         match = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*").match(self.text, self.pos)
         if not match:
@@ -224,7 +224,10 @@ def decode_string(literal: str) -> str:
         raise SpecError(f"{literal} is not a plain string literal")
     if literal[0] not in "rR" and _has_named_escape(literal):
         raise SpecError(r"\N{…} escapes are not supported in controls")
-    return ast.literal_eval(literal)
+    try:
+        return ast.literal_eval(literal)
+    except (SyntaxError, ValueError):
+        raise SpecError(f"{literal} is not a valid string literal") from None
 
 
 def _has_named_escape(literal: str) -> bool:
@@ -253,7 +256,7 @@ def _plain(number: float) -> str:
 def format_number(value: float, *, step: float | None, integer: bool) -> str:
     """A number as a Python literal: an int, or as many decimals as the step has."""
     if integer:
-        return str(round(value))
+        return str(math.floor(value + 0.5))  # half up, as JavaScript's Math.round
     places = decimals(step) if step is not None else 0
     if places:
         text = f"{value:.{places}f}".rstrip("0")
@@ -294,7 +297,10 @@ def literal(control: Control, value) -> str:
     if kind == "boolean":
         return "True" if value is True or value == "True" else "False"
     if kind in NUMERIC:
-        number = float(value)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = control.value
         if math.isnan(number):
             number = control.value
         if control.min is not None:
@@ -351,14 +357,14 @@ def _select(name: str, code: str, line: int, items: list, settings: dict) -> Con
     if not items:
         raise SpecError("the option list is empty")
     if settings.get("type") == "raw":
-        options = [{"label": str(item), "code": str(item)} for item in items]
+        options = [{"label": _text(item), "code": _text(item)} for item in items]
         chosen = next((o for o in options if o["code"] == code), None)
     else:
         options = [_option(item) for item in items]
         value = _literal_value(code)
         chosen = next((o for o in options if _literal_value(o["code"]) == value), None)
     if chosen is None:
-        if not settings.get("allow-input"):
+        if settings.get("allow-input") is not True:
             raise SpecError(f"{code} is not one of the options")
         label = decode_string(code) if STRING.match(code) else code
         chosen = {"label": label, "code": code}
@@ -366,14 +372,23 @@ def _select(name: str, code: str, line: int, items: list, settings: dict) -> Con
     return Control(name, "select", chosen["label"], line, options=options, code=code)
 
 
-def _literal_value(code: str):
+def _literal_value(code: str) -> tuple:
+    """A comparable form of a literal: a string, a number, a boolean or other code."""
     if STRING.match(code):
-        return decode_string(code)
+        return ("s", decode_string(code))
     if NUMBER.match(code):
-        return float(_number(code))
+        return ("n", float(_number(code)))
     if code in ("True", "False"):
-        return code == "True"
-    return ("code", code)
+        return ("b", code == "True")
+    return ("c", code)
+
+
+def _text(item) -> str:
+    if isinstance(item, bool):
+        return "True" if item else "False"
+    if isinstance(item, (int, float)):
+        return _plain(item)
+    return str(item)
 
 
 def _bound(settings: dict, key: str) -> float | None:
