@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from learn import params
 from tests.browser.conftest import wait_for
 from tests.learn.conftest import CONTENT, TRACK
-from tests.learn.test_params import CASES
+from tests.learn.test_params import CASES, random_texts
 
 pytestmark = [pytest.mark.browser, pytest.mark.sandbox]
 SLIDER_SPEC = '  # @param {type:"slider", min:-2, max:2, step:0.25}'
@@ -115,6 +115,13 @@ def test_javascript_parser_and_writer_agree_with_python(browser, settings):
     for case, form in zip(CASES["parse"], result["parse"], strict=True):
         assert form == case["form"], case["source"]
     assert result["write"] == [case["expected"] for case in CASES["write"]]
+    texts = random_texts()
+    written = driver.execute_async_script(
+        "const [texts, done] = arguments;"
+        "import('/static/learn/controls.js').then((m) => done(texts.map(m.pythonString)));",
+        texts,
+    )
+    assert written == [params.python_string(text) for text in texts]
 
 
 def test_controls_render_labelled_and_announced(browser, settings):

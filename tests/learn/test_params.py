@@ -144,3 +144,22 @@ def test_write_source_changes_one_line():
     source = 'import numpy as np\nk = 2  # @param {type:"slider", min:0, max:4}\nprint(k)'
     control = params.parse_form(source).controls[0]
     assert params.write_source(source, control, 3) == source.replace("k = 2", "k = 3")
+
+
+def random_texts(count: int = 300) -> list[str]:
+    """Seeded random strings over quotes, escapes, controls, separators and astral characters."""
+    import random
+
+    rng = random.Random(12)
+    alphabet = list("\"'\\#{}()[];:=@ \t\n\r\x00\x0b\x1b\x7f\x85\u2028\u2029é✓😀aN0xu")
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(count)]
+
+
+def test_random_strings_round_trip_as_one_literal():
+    line, control = _string_control()
+    for text in random_texts():
+        written = params.write_line(line, control, text)
+        tree = ast.parse(written)
+        assert len(tree.body) == 1
+        assert ast.literal_eval(tree.body[0].value) == text
+        assert [c.value for c in params.parse_form(written).controls] == [text]
