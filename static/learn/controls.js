@@ -5,6 +5,10 @@
 //
 // The parser and the literal writer mirror learn/params.py line for line;
 // tests/learn/param_cases.json holds the cases both must agree on.
+//
+// On a cell with controls: data-keep-output (kernel.js swaps its outputs in one go when a run
+// ends, so the figure never leaves the page), data-controls-runs (runs the controls sent) and
+// data-controls-busy (a control-driven run is in flight).
 
 const NAME = /^([ \t]*)([A-Za-z_][A-Za-z0-9_]*)[ \t]*=(?!=)[ \t]*/;
 const PARAM = /^#[ \t]*@param(?![A-Za-z0-9_])/;
