@@ -18,6 +18,8 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
+from . import params
+
 logger = logging.getLogger(__name__)
 
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -101,10 +103,16 @@ class Cell:
     number: int = 0  # 1-based position among the part's runnable cells
     section: str = ""  # number of the section whose progress it counts towards
     kind: str = "cell"
+    source_line: int = 0  # line of the file that holds the source's first line
 
     @property
     def label(self) -> str:
         return f"cell {self.number:03d}"
+
+    @cached_property
+    def form(self) -> params.Form:
+        """The cell's `# @param` controls and malformed @param lines (Colab's form syntax)."""
+        return params.parse_form(self.source)
 
 
 @dataclass(frozen=True)
@@ -556,7 +564,9 @@ def _parse_cell(info: str, body: list[str], lineno: int, path: Path, errors: lis
     if not source.strip():
         errors.append(LessonError(path, lineno, f"code cell {cell_id!r} is empty"))
         return None
-    return Cell(id=cell_id, source=source, tags=tuple(tags), line=lineno)
+    blank = len(body[index:]) - len("\n".join(body[index:]).lstrip("\n").split("\n"))
+    first = lineno + 1 + index + blank
+    return Cell(id=cell_id, source=source, tags=tuple(tags), line=lineno, source_line=first)
 
 
 def _parse_exercise(
@@ -734,6 +744,11 @@ def parse_part(path: Path, track: str) -> tuple[Part | None, list[LessonError]]:
             exercise.section = section.number
     for position, exercise in enumerate(part.exercises, start=1):
         exercise.number = position
+    # A malformed @param line is reported, but the part still loads: it shows as plain code.
+    for cell in part.cells:
+        for problem in cell.form.errors:
+            line = cell.source_line + problem.line - 1
+            errors.append(LessonError(path, line, f"# @param: {problem.message}"))
     return part, errors
 
 

@@ -6,6 +6,7 @@ caption, and links to other parts (`05-training.md#5-5`) become site URLs. The r
 through the same sanitizer as user content, so a bad lesson file cannot inject script.
 """
 
+import json
 import re
 import threading
 import weakref
@@ -152,6 +153,8 @@ def render_cell(cell: Cell, *, lab: bool = False) -> str:
             "line_numbers": "\n".join(str(n) for n in range(1, len(lines) + 1)),
             "rows": len(lines),
             "lab": lab,
+            "form": cell.form,
+            "form_json": json.dumps(cell.form.as_dict()) if cell.form.controls else "",
         },
     )
 

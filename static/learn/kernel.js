@@ -100,7 +100,10 @@ class Kernel {
   async run(cell) {
     const source = cell.querySelector("[data-cell-source]");
     const output = cell.querySelector("[data-cell-output]");
-    const view = new OutputView(output, this.label(cell), cell.dataset.cellId);
+    // Cells with live controls keep the old figure until the new outputs are all in (no jump).
+    const keep = "keepOutput" in cell.dataset;
+    const target = keep ? document.createElement("div") : output;
+    const view = new OutputView(target, this.label(cell), cell.dataset.cellId);
     view.clear();
     cell.dataset.cellStatus = "running";
     output.setAttribute("aria-busy", "true");
@@ -134,6 +137,7 @@ class Kernel {
     this.stopClock();
     output.removeAttribute("aria-busy");
     this.finish(cell, view, result);
+    if (keep) output.replaceChildren(...target.childNodes);
     return result;
   }
 

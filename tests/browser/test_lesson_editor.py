@@ -106,7 +106,7 @@ def test_mark_a_section_read_without_reload(browser):
 
 def test_lab_scratch_cells_are_added_kept_and_deleted(browser):
     driver = lesson(browser, "03-voting", "lab/")
-    assert len(driver.find_elements(By.CSS_SELECTOR, "[data-cell]")) == 2
+    assert len(driver.find_elements(By.CSS_SELECTOR, "[data-cell]")) == 3
     add = driver.find_element(By.CSS_SELECTOR, "[data-scratch-add]")
     wait_for(driver, lambda d: add.is_displayed())
     add.click()
@@ -129,6 +129,7 @@ def test_lab_scratch_cells_are_added_kept_and_deleted(browser):
     ] == [
         "setup",
         "votes",
+        "threshold",
         "scratch-1",
     ]
 

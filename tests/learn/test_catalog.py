@@ -24,7 +24,7 @@ def test_get_part_and_choices():
 
 
 def test_cell_ids_and_known_cells():
-    assert catalog.cell_ids(TRACK, "03-voting") == {"setup", "votes"}
+    assert catalog.cell_ids(TRACK, "03-voting") == {"setup", "votes", "threshold"}
     assert catalog.cell_ids(TRACK, "99-missing") is None
     assert catalog.is_known_cell(TRACK, "03-voting", "votes")
     assert catalog.is_known_cell(TRACK, "03-voting", "scratch-12")

@@ -104,7 +104,8 @@ def test_notebook_runs_top_to_bottom_in_a_jupyter_kernel(part, monkeypatch, tmp_
     ]
     assert not [o for o in outputs if o.output_type == "error"]
     if part == "03-voting":
-        assert outputs[-1].data["text/plain"] == "array([0, 1, 1])"
+        assert any(o.get("data", {}).get("text/plain") == "array([0, 1, 1])" for o in outputs)
+        assert outputs[-1].text == "threshold = 0.5\n"  # the controls' cell, with its values
     if part == "01-grids":
         assert outputs[-1].data["text/plain"] == "1.0"  # the two lines share the centre pixel
     if part == "02-neuron":

@@ -50,7 +50,7 @@ def test_finished_track(visitor):
         {
             f"{TRACK}/01-grids": {"cell": ["setup", "make-lines", "agreement"]},
             f"{TRACK}/02-neuron": {"cell": ["setup", "weights", "weights-plot"], "read": ["2.2"]},
-            f"{TRACK}/03-voting": {"cell": ["setup", "votes"]},
+            f"{TRACK}/03-voting": {"cell": ["setup", "votes", "threshold"]},
         },
     )
     html = visitor.get(f"/learn/{TRACK}/").content.decode()
@@ -65,7 +65,7 @@ def test_learn_index_lists_tracks_with_progress(visitor):
     set_visitor_progress(visitor, {f"{TRACK}/03-voting": {"cell": ["setup", "votes"]}})
     html = visitor.get("/learn/").content.decode()
     assert f'href="/learn/{TRACK}/">The Demo Committee</a>' in html
-    assert "15 min · 1/1 sections ✓" in html
+    assert "15 min · 1/2 sections" in html
 
 
 def test_track_page_query_counts(visitor, member_client, django_assert_num_queries):
