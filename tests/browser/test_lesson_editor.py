@@ -169,7 +169,10 @@ def test_pin_a_plot_and_unpin_it(browser):
     )
     driver.find_element(By.CSS_SELECTOR, "[data-figure-action='pin']").click()
     pinned = wait_for(
-        driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-pins] img[alt*='weights-plot']")
+        driver,
+        lambda d: d.find_elements(
+            By.CSS_SELECTOR, "[data-pins] img[alt='Plot pinned from cell 003']"
+        ),
     )
     # The stored image is served and decodes (the browser loads it after it is inserted).
     wait_for(driver, lambda d: pinned[0].get_attribute("naturalWidth") == "40")
