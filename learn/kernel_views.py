@@ -64,7 +64,11 @@ def _parse(request: HttpRequest) -> tuple[dict | None, JsonResponse | None]:
         return None, _error('"cell" must be the id of a cell of this part.', 400)
     if not isinstance(code, str):
         return None, _error('"code" must be the source of the cell, as text.', 400)
-    if len(code.encode()) > limit:
+    try:
+        size = len(code.encode())
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800") is valid JSON but not text
+        return None, _error("The code contains characters that are not valid text.", 400)
+    if size > limit:
         return None, _error(
             f"The code is too long to run: a cell may hold at most {limit // 1024} KiB.", 413
         )
