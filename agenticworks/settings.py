@@ -154,6 +154,12 @@ LOGOUT_REDIRECT_URL = "home"
 LOGIN_THROTTLE_PER_ACCOUNT = envint("LOGIN_THROTTLE_PER_ACCOUNT", 5)
 LOGIN_THROTTLE_PER_IP = envint("LOGIN_THROTTLE_PER_IP", 20)
 LOGIN_THROTTLE_WINDOW = envint("LOGIN_THROTTLE_WINDOW", 15 * 60)
+# Failed sign-ins for one account from everywhere: far above the per-address figure, so a
+# stranger cannot lock the owner out.
+LOGIN_THROTTLE_PER_ACCOUNT_TOTAL = envint("LOGIN_THROTTLE_PER_ACCOUNT_TOTAL", 100)
+PASSWORD_RESET_PER_IP = envint("PASSWORD_RESET_PER_IP", 5)
+PASSWORD_RESET_PER_ACCOUNT = envint("PASSWORD_RESET_PER_ACCOUNT", 3)
+PASSWORD_RESET_WINDOW = envint("PASSWORD_RESET_WINDOW", 60 * 60)
 SIGNUP_THROTTLE_PER_IP = envint("SIGNUP_THROTTLE_PER_IP", 10)
 # Number of reverse proxies in front of the site whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
