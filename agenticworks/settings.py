@@ -295,4 +295,16 @@ SANDBOX_IDLE_SECONDS = envint("SANDBOX_IDLE_SECONDS", 15 * 60)
 SANDBOX_MIN_FREE_MB = envint("SANDBOX_MIN_FREE_MB", 512)
 SANDBOX_CODE_BYTES = envint("SANDBOX_CODE_BYTES", 64 * 1024)  # longest cell source accepted
 SANDBOX_RUNS_PER_MINUTE = envint("SANDBOX_RUNS_PER_MINUTE", 120)  # per learner
+# Per client address (IPv4, or an IPv6 /64 behind TRUSTED_PROXY_COUNT), on top of the per-learner
+# limits, so that dropping the session cookie buys nothing. Well above one learner's figures: a
+# class of 30 behind one NAT shares them.
+SANDBOX_RUNS_PER_MINUTE_PER_ADDRESS = envint("SANDBOX_RUNS_PER_MINUTE_PER_ADDRESS", 600)
+SANDBOX_NEW_KERNELS_PER_ADDRESS = envint("SANDBOX_NEW_KERNELS_PER_ADDRESS", 150)  # per window
+SANDBOX_NEW_SESSIONS_PER_ADDRESS = envint("SANDBOX_NEW_SESSIONS_PER_ADDRESS", 60)  # per window
+SANDBOX_ADDRESS_WINDOW = envint("SANDBOX_ADDRESS_WINDOW", 60 * 60)  # seconds
+# Replay after a lost kernel (SPEC 10): how much of a learner's work per part is kept, and how
+# long a new kernel may spend replaying it before the asked cell runs.
+SANDBOX_HISTORY_CELLS = envint("SANDBOX_HISTORY_CELLS", 60)
+SANDBOX_HISTORY_BYTES = envint("SANDBOX_HISTORY_BYTES", 128 * 1024)
+SANDBOX_REPLAY_SECONDS = envint("SANDBOX_REPLAY_SECONDS", 60)
 # --- end of code sandbox settings ----------------------------------------------------------

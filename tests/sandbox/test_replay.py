@@ -1,0 +1,208 @@
+"""Kernels keep a learner's work (SPEC section 10), against the real site and runner: a kernel
+lost to the server (stopped by the runner, culled, the runner process restarted, its host gone)
+is restored by replaying the learner's own successful cells, with their edits, before the cell
+they asked for."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from learn import sandbox as seam
+from learn.models import RunHistory
+from tests.conftest import PASSWORD
+from tests.sandbox.fixtures import PART, TRACK, wait_until
+from tests.sandbox.helpers import kernel_op, run, run_url, text
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.django_db]
+
+# The lesson's setup cell only imports; learners edit it. History keeps what ran.
+EDITED_SETUP = "import numpy as np\nbias = 41  # the learner's own line"
+
+
+def _learner(client: Client) -> str:
+    user_id = client.session.get("_auth_user_id")
+    return f"u{user_id}" if user_id else f"s{client.session.session_key}"
+
+
+def _stop_kernel_on_the_runner(runner, client: Client) -> None:
+    """The runner stops the learner's kernel on its own (as when it makes room)."""
+    kernel_id, _owner = seam.kernel_ids(_learner(client), TRACK, PART)
+    before = runner.status()["kernels"]
+    runner.call({"op": "shutdown", "kernel": kernel_id})
+    assert runner.status()["kernels"] == before - 1
+
+
+def _work(client: Client) -> None:
+    assert run(client, EDITED_SETUP, cell="setup")["status"] == "ok"
+    assert run(client, "image = np.eye(3) + bias", cell="pixels")["status"] == "ok"
+
+
+def test_a_kernel_the_runner_stopped_is_restored_with_the_learners_edits(sandbox, visitor):
+    _work(visitor)
+    _stop_kernel_on_the_runner(sandbox, visitor)
+    answer = run(visitor, "print(int(image.sum()), bias)", cell="plot")
+    assert answer["status"] == "ok"
+    assert text(answer) == "372 41\n"
+    assert answer["replayed"] == ["setup", "pixels"]
+    assert answer["kernel"]["state"] == "restored"
+    assert "Your work was restored: replayed cells 001–002." in answer["message"]
+    assert answer["rerun"] == []
+    again = run(visitor, "print(bias)", cell="plot")
+    assert again["replayed"] == []
+    assert again["kernel"]["state"] == "ready"
+
+
+def test_outputs_of_replayed_cells_are_not_shown(sandbox, visitor):
+    run(visitor, "print('first time')\nx = 1", cell="setup")
+    _stop_kernel_on_the_runner(sandbox, visitor)
+    answer = run(visitor, "print(x)", cell="pixels")
+    assert text(answer) == "1\n"
+    assert answer["outputs"] == [{"output_type": "stream", "name": "stdout", "text": "1\n"}]
+
+
+def test_the_page_is_told_while_cells_replay(sandbox, visitor):
+    _work(visitor)
+    _stop_kernel_on_the_runner(sandbox, visitor)
+    response = visitor.post(
+        run_url(),
+        data=json.dumps({"cell": "plot", "code": "print(bias)"}),
+        content_type="application/json",
+        HTTP_ACCEPT="application/x-ndjson",
+    )
+    events = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    restoring = [e for e in events if e["type"] == "state" and e["state"] == "restoring"]
+    assert restoring == [
+        {
+            "type": "state",
+            "state": "restoring",
+            "cells": ["setup", "pixels"],
+            "message": "Restoring your work: replaying cells 001–002…",
+        }
+    ]
+    outputs = [e["output"]["text"] for e in events if e["type"] == "output"]
+    assert outputs == ["41\n"]
+    assert events[-1]["type"] == "result"
+    assert events[-1]["replayed"] == ["setup", "pixels"]
+
+
+def test_a_failed_cell_is_not_replayed(sandbox, visitor):
+    run(visitor, "runs = []\nruns.append('setup')", cell="setup")
+    assert (
+        run(visitor, "runs.append('pixels')\nraise ValueError('oops')", cell="pixels")["status"]
+        == "error"
+    )
+    run(visitor, "runs.append('plot')", cell="plot")
+    _stop_kernel_on_the_runner(sandbox, visitor)
+    answer = run(visitor, "print(runs)", cell="scratch-1")
+    assert text(answer) == "['setup', 'plot']\n"
+    assert answer["replayed"] == ["setup", "plot"]
+
+
+def test_a_cell_whose_last_run_failed_leaves_the_history(sandbox, visitor):
+    run(visitor, "x = 1", cell="setup")
+    run(visitor, "y = x + 1", cell="pixels")
+    run(visitor, "y = undefined_name", cell="pixels")  # fails: the cell leaves the history
+    _stop_kernel_on_the_runner(sandbox, visitor)
+    answer = run(visitor, "print('y' in globals(), x)", cell="plot")
+    assert text(answer) == "False 1\n"
+    assert answer["replayed"] == ["setup"]
+
+
+def test_a_cell_that_fails_in_replay_is_dropped_and_said(sandbox, visitor):
+    run(visitor, "x = 1", cell="setup")
+    run(visitor, "y = x + 1", cell="pixels")
+    run(visitor, "del x\nraise RuntimeError('gone')", cell="setup")  # setup leaves history
+    _stop_kernel_on_the_runner(sandbox, visitor)
+    answer = run(visitor, "print('y' in globals())", cell="plot")
+    assert text(answer) == "False\n"  # pixels needs x, which no successful cell defines now
+    assert answer["replayed"] == []
+    assert "Not replayed: cell 002" in answer["message"]
+    _stop_kernel_on_the_runner(sandbox, visitor)
+    assert run(visitor, "1", cell="plot")["replayed"] == []  # and it is not tried again
+
+
+def test_replay_stops_at_its_time_budget(sandbox, visitor, settings):
+    _work(visitor)
+    _stop_kernel_on_the_runner(sandbox, visitor)
+    settings.SANDBOX_REPLAY_SECONDS = 0
+    answer = run(visitor, "print('bias' in globals())", cell="plot")
+    assert text(answer) == "False\n"
+    assert answer["replayed"] == []
+    assert "Not replayed: cells 001–002" in answer["message"]
+
+
+def test_running_a_cell_of_the_history_replays_only_the_cells_before_it(sandbox, visitor):
+    run(visitor, "log = ['setup']", cell="setup")
+    run(visitor, "log.append('pixels')", cell="pixels")
+    run(visitor, "log.append('plot')", cell="plot")
+    _stop_kernel_on_the_runner(sandbox, visitor)
+    answer = run(visitor, "log.append('pixels again')\nprint(log)", cell="pixels")
+    assert text(answer) == "['setup', 'pixels again']\n"
+    assert answer["replayed"] == ["setup"]
+
+
+def test_the_restart_button_starts_clean_and_clears_the_history(sandbox, visitor):
+    _work(visitor)
+    assert kernel_op(visitor, "restart")["kernel"]["state"] == "restarted"
+    assert visitor.session.get("run_history") == {}
+    answer = run(visitor, "print('bias' in globals())", cell="plot")
+    assert text(answer) == "False\n"
+    assert answer["replayed"] == []
+    assert answer["kernel"]["state"] == "ready"
+
+
+def test_a_members_history_is_kept_in_the_database(sandbox, member, member_client):
+    _work(member_client)
+    row = RunHistory.objects.get(user=member, track=TRACK, part=PART)
+    assert [entry["cell"] for entry in row.cells] == ["setup", "pixels"]
+    assert row.cells[0]["code"] == EDITED_SETUP
+    _stop_kernel_on_the_runner(sandbox, member_client)
+    other_browser = Client()
+    other_browser.force_login(member)
+    answer = run(other_browser, "print(bias)", cell="plot")
+    assert text(answer) == "41\n"
+    assert answer["kernel"]["state"] == "restored"
+
+
+def test_the_history_is_bounded(sandbox, visitor, settings):
+    settings.SANDBOX_HISTORY_CELLS = 2
+    for n in range(1, 5):
+        assert run(visitor, f"v{n} = {n}", cell=f"scratch-{n}")["status"] == "ok"
+    _stop_kernel_on_the_runner(sandbox, visitor)
+    answer = run(visitor, "print(sorted(k for k in globals() if k[:1] == 'v'))", cell="plot")
+    assert text(answer) == "['v1', 'v2']\n"  # the earliest cells are the ones kept
+
+
+def test_a_visitors_history_follows_them_when_they_sign_in(sandbox, visitor, member):
+    _work(visitor)
+    response = visitor.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
+    assert response.status_code == 302
+    assert [e["cell"] for e in RunHistory.objects.get(user=member).cells] == ["setup", "pixels"]
+    answer = run(visitor, "print(bias)", cell="plot")  # a member's kernel is a new one
+    assert text(answer) == "41\n"
+    assert answer["replayed"] == ["setup", "pixels"]
+
+
+def test_a_culled_kernel_is_restored(sandbox, start_runner, settings, visitor):
+    runner = start_runner(idle_seconds=1)
+    settings.SANDBOX_SOCKET = runner.socket_path
+    _work(visitor)
+    wait_until(lambda: runner.status()["kernels"] == 0, timeout=15)
+    answer = run(visitor, "print(bias)", cell="plot")
+    assert text(answer) == "41\n"
+    assert answer["kernel"]["state"] == "restored"
+    assert "idle for more than" in answer["message"]
+
+
+def test_a_restarted_runner_process_is_restored(sandbox, start_runner, settings, visitor):
+    first = start_runner()
+    settings.SANDBOX_SOCKET = first.socket_path
+    _work(visitor)
+    first.stop()
+    second = start_runner()  # every kernel and tombstone of the first runner is gone
+    settings.SANDBOX_SOCKET = second.socket_path
+    answer = run(visitor, "print(int(image.sum()))", cell="plot")
+    assert text(answer) == "372\n"
+    assert answer["replayed"] == ["setup", "pixels"]
+    assert answer["kernel"]["state"] == "restored"
