@@ -9,10 +9,11 @@ import pytest
 from django.test import Client
 
 from learn import sandbox as seam
-from learn.models import RunHistory
+from learn.models import KernelPlacement, RunHistory
 from tests.conftest import PASSWORD
 from tests.sandbox.fixtures import PART, TRACK, wait_until
 from tests.sandbox.helpers import kernel_op, run, run_url, text
+from tests.sandbox.test_multi_host import TOKEN, _free_port
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db]
 
@@ -206,3 +207,50 @@ def test_a_restarted_runner_process_is_restored(sandbox, start_runner, settings,
     assert text(answer) == "372\n"
     assert answer["replayed"] == ["setup", "pixels"]
     assert answer["kernel"]["state"] == "restored"
+
+
+def test_the_runner_holds_a_run_that_needs_a_new_kernel(sandbox):
+    kernel_id, owner = seam.kernel_ids("s-hold", TRACK, PART)
+    request = {"op": "run", "kernel": kernel_id, "owner": owner, "hold_if_new": True}
+    held = sandbox.call({**request, "code": "ran = True\nprint('ran')"})
+    assert held[-1]["status"] == "held"
+    assert not [f for f in held if f["t"] == "output"]  # the code did not run
+    answer = sandbox.call({**request, "code": "print('ran' in globals())"})
+    assert answer[-1]["status"] == "ok"  # the kernel exists now: no hold
+    assert [f["output"]["text"] for f in answer if f["t"] == "output"] == ["False\n"]
+
+
+@pytest.fixture
+def two_hosts(sandbox, start_runner, settings):
+    hosts = [start_runner(listen=f"127.0.0.1:{_free_port()}", token=TOKEN) for _ in range(2)]
+    settings.SANDBOX_RUNNERS = [host.address for host in hosts]
+    settings.SANDBOX_TOKEN = TOKEN
+    return hosts
+
+
+def test_a_lost_host_is_restored_on_another_host(two_hosts, visitor):
+    _work(visitor)
+    placed = KernelPlacement.objects.get().host
+    gone, other = sorted(two_hosts, key=lambda host: host.address != placed)
+    gone.stop()
+    answer = run(visitor, "print(int(image.sum()), bias)", cell="plot")
+    assert text(answer) == "372 41\n"
+    assert answer["replayed"] == ["setup", "pixels"]
+    assert answer["kernel"]["state"] == "restored"
+    assert "went away" in answer["message"]
+    assert KernelPlacement.objects.get().host == other.address
+
+
+def test_cells_that_left_code_running_are_not_replayed(sandbox, visitor):
+    run(visitor, "x = 1", cell="setup")
+    spin = "import threading\nthreading.Thread(target=lambda: [0 for _ in iter(int, 1)]).start()"
+    assert run(visitor, spin, cell="pixels")["status"] == "ok"
+    kernel_id, _owner = seam.kernel_ids(_learner(visitor), TRACK, PART)
+    gone = {"op": "interrupt", "kernel": kernel_id}
+    wait_until(lambda: sandbox.call(gone)[-1]["state"] == "cold", timeout=30)
+    answer = run(visitor, "print('x' in globals())", cell="plot")
+    assert text(answer) == "False\n"  # replaying would start the same thread again
+    assert answer["replayed"] == []
+    assert answer["kernel"]["state"] == "lost"
+    assert "in the background" in answer["message"]
+    assert "not replayed" in answer["message"]
