@@ -306,5 +306,5 @@ SANDBOX_ADDRESS_WINDOW = envint("SANDBOX_ADDRESS_WINDOW", 60 * 60)  # seconds
 # long a new kernel may spend replaying it before the asked cell runs.
 SANDBOX_HISTORY_CELLS = envint("SANDBOX_HISTORY_CELLS", 60)
 SANDBOX_HISTORY_BYTES = envint("SANDBOX_HISTORY_BYTES", 128 * 1024)
-SANDBOX_REPLAY_SECONDS = envint("SANDBOX_REPLAY_SECONDS", 60)
+SANDBOX_REPLAY_SECONDS = envint("SANDBOX_REPLAY_SECONDS", 30)
 # --- end of code sandbox settings ----------------------------------------------------------

@@ -125,6 +125,7 @@ def _replay(run: Callable, track: str, part: str, entries: list[dict]) -> Iterat
         if time.monotonic() > deadline:
             outcome.dropped += [entry["cell"], *_ids(pending)]
             break
+        yield {"t": "state", "state": "restoring", "cell": entry["cell"]}
         result = _quiet(run(cell_id=entry["cell"], code=entry["code"], filename=entry["filename"]))
         state = result["kernel"]["state"]
         if state == "unavailable":

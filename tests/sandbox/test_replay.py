@@ -79,7 +79,9 @@ def test_the_page_is_told_while_cells_replay(sandbox, visitor):
             "state": "restoring",
             "cells": ["setup", "pixels"],
             "message": "Restoring your work: replaying cells 001–002…",
-        }
+        },
+        {"type": "state", "state": "restoring", "cell": "setup"},
+        {"type": "state", "state": "restoring", "cell": "pixels"},
     ]
     outputs = [e["output"]["text"] for e in events if e["type"] == "output"]
     assert outputs == ["41\n"]
@@ -243,11 +245,17 @@ def test_a_lost_host_is_restored_on_another_host(two_hosts, visitor):
 
 def test_cells_that_left_code_running_are_not_replayed(sandbox, visitor):
     run(visitor, "x = 1", cell="setup")
-    spin = "import threading\nthreading.Thread(target=lambda: [0 for _ in iter(int, 1)]).start()"
+    spin = (
+        "import threading\n"
+        "def spin():\n"
+        "    while True:\n"
+        "        pass\n"
+        "threading.Thread(target=spin, daemon=True).start()\n"
+    )
     assert run(visitor, spin, cell="pixels")["status"] == "ok"
     kernel_id, _owner = seam.kernel_ids(_learner(visitor), TRACK, PART)
     gone = {"op": "interrupt", "kernel": kernel_id}
-    wait_until(lambda: sandbox.call(gone)[-1]["state"] == "cold", timeout=30)
+    wait_until(lambda: sandbox.call(gone)[-1]["state"] == "cold", timeout=90)
     answer = run(visitor, "print('x' in globals())", cell="plot")
     assert text(answer) == "False\n"  # replaying would start the same thread again
     assert answer["replayed"] == []
