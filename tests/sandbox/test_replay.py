@@ -262,3 +262,25 @@ def test_cells_that_left_code_running_are_not_replayed(sandbox, visitor):
     assert answer["kernel"]["state"] == "lost"
     assert "in the background" in answer["message"]
     assert "not replayed" in answer["message"]
+
+
+def test_a_cell_that_hits_a_limit_in_replay_is_dropped_and_the_rest_replayed(sandbox, visitor):
+    run(visitor, "x = 1", cell="setup")
+    # `marker` comes from a cell that failed, so it is not in the history: in replay, pixels
+    # loops until a limit stops it.
+    assert run(visitor, "marker = 1\nraise ValueError", cell="scratch-9")["status"] == "error"
+    needs_marker = (
+        "import signal\n"
+        "if 'marker' not in globals():\n"
+        "    signal.signal(signal.SIGINT, signal.SIG_IGN)  # so the limit kills the kernel\n"
+        "    while True:\n"
+        "        pass\n"
+        "y = 2"
+    )
+    assert run(visitor, needs_marker, cell="pixels")["status"] == "ok"
+    run(visitor, "z = 3", cell="plot")
+    _stop_kernel_on_the_runner(sandbox, visitor)
+    answer = run(visitor, "print(x, 'y' in globals(), z)", cell="scratch-1")
+    assert text(answer) == "1 False 3\n"
+    assert answer["replayed"] == ["setup", "plot"]
+    assert "Not replayed: cell 002" in answer["message"]
