@@ -52,10 +52,21 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+def _is_local_path(value: str) -> bool:
+    """A path on this site. Browsers read a backslash as a slash and drop tabs and newlines, so
+    "/\\evil.example/p.png" or "/\t/evil.example" would load from another host: refuse those,
+    control characters, and protocol-relative "//" addresses."""
+    if not value.startswith("/") or value.startswith("//"):
+        return False
+    return not any(ch == "\\" or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value)
+
+
 def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
     # Images only from this site: a remote image would leak readers' addresses and break CSP.
     if tag == "img" and attr == "src":
-        return value if value.startswith("/") and not value.startswith("//") else None
+        return value if _is_local_path(value) else None
+    if tag == "a" and attr == "href" and value.startswith(("/", "\\")):
+        return value if _is_local_path(value) else None
     if attr == "class":
         # Only the classes our own renderer produces (highlighting, admonitions, maths).
         kept = [c for c in value.split() if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,29}", c)]

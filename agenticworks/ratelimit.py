@@ -4,6 +4,7 @@ Every web process must see the same counts, so this uses Django's default cache 
 cache, or Redis when configured), never process memory.
 """
 
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -58,6 +59,21 @@ def client_ip(request: HttpRequest) -> str:
         if len(chain) >= hops:
             return chain[-hops]
     return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def client_key(request: HttpRequest) -> str:
+    """The key limits per client address use: the IPv4 address, or the /64 of an IPv6 address
+    (one household or server usually holds a whole /64, so its addresses count as one)."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if parsed.version == 6:
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def wait_phrase(seconds: int) -> str:

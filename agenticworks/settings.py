@@ -156,6 +156,12 @@ LOGOUT_REDIRECT_URL = "home"
 LOGIN_THROTTLE_PER_ACCOUNT = envint("LOGIN_THROTTLE_PER_ACCOUNT", 5)
 LOGIN_THROTTLE_PER_IP = envint("LOGIN_THROTTLE_PER_IP", 20)
 LOGIN_THROTTLE_WINDOW = envint("LOGIN_THROTTLE_WINDOW", 15 * 60)
+# Failed sign-ins for one account from everywhere: far above the per-address figure, so a
+# stranger cannot lock the owner out.
+LOGIN_THROTTLE_PER_ACCOUNT_TOTAL = envint("LOGIN_THROTTLE_PER_ACCOUNT_TOTAL", 100)
+PASSWORD_RESET_PER_IP = envint("PASSWORD_RESET_PER_IP", 5)
+PASSWORD_RESET_PER_ACCOUNT = envint("PASSWORD_RESET_PER_ACCOUNT", 3)
+PASSWORD_RESET_WINDOW = envint("PASSWORD_RESET_WINDOW", 60 * 60)
 SIGNUP_THROTTLE_PER_IP = envint("SIGNUP_THROTTLE_PER_IP", 10)
 # Number of reverse proxies in front of the site whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
@@ -294,6 +300,18 @@ SANDBOX_MIN_FREE_MB = envint("SANDBOX_MIN_FREE_MB", 512)
 SANDBOX_CODE_BYTES = envint("SANDBOX_CODE_BYTES", 64 * 1024)  # longest cell source accepted
 LAB_SCRATCH_CELLS = envint("LAB_SCRATCH_CELLS", 30)  # scratch cells a member keeps per part
 SANDBOX_RUNS_PER_MINUTE = envint("SANDBOX_RUNS_PER_MINUTE", 120)  # per learner
+# Per client address (IPv4, or an IPv6 /64 behind TRUSTED_PROXY_COUNT), on top of the per-learner
+# limits, so that dropping the session cookie buys nothing. Well above one learner's figures: a
+# class of 30 behind one NAT shares them.
+SANDBOX_RUNS_PER_MINUTE_PER_ADDRESS = envint("SANDBOX_RUNS_PER_MINUTE_PER_ADDRESS", 600)
+SANDBOX_NEW_KERNELS_PER_ADDRESS = envint("SANDBOX_NEW_KERNELS_PER_ADDRESS", 150)  # per window
+SANDBOX_NEW_SESSIONS_PER_ADDRESS = envint("SANDBOX_NEW_SESSIONS_PER_ADDRESS", 60)  # per window
+SANDBOX_ADDRESS_WINDOW = envint("SANDBOX_ADDRESS_WINDOW", 60 * 60)  # seconds
+# Replay after a lost kernel (SPEC 10): how much of a learner's work per part is kept, and how
+# long a new kernel may spend replaying it before the asked cell runs.
+SANDBOX_HISTORY_CELLS = envint("SANDBOX_HISTORY_CELLS", 60)
+SANDBOX_HISTORY_BYTES = envint("SANDBOX_HISTORY_BYTES", 128 * 1024)
+SANDBOX_REPLAY_SECONDS = envint("SANDBOX_REPLAY_SECONDS", 30)
 # --- end of code sandbox settings ----------------------------------------------------------
 # --- AI tutor (SPEC section 10, "Help when stuck") -----------------------------------------
 # Built-in engine by default (no network). Set TUTOR_LLM_URL (an OpenAI-compatible server, e.g.

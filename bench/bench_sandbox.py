@@ -94,6 +94,10 @@ class Site:
             "LESSONS_DIR": str(LESSONS),
             "SANDBOX_SOCKET": str(self.socket_path),
             "SANDBOX_RUNS_PER_MINUTE": "1000000",
+            # One address (loopback) stands for every visitor here: no limits per address.
+            "SANDBOX_RUNS_PER_MINUTE_PER_ADDRESS": "1000000",
+            "SANDBOX_NEW_KERNELS_PER_ADDRESS": "1000000",
+            "SANDBOX_NEW_SESSIONS_PER_ADDRESS": "1000000",
             "SANDBOX_KERNELS_PER_VISITOR": "3",
             "SANDBOX_MAX_KERNELS": str(IDLE_KERNELS + 100),
         }

@@ -15,7 +15,7 @@ from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_POST
 
 from agenticworks import ratelimit
-from learn import catalog, errorhelp, figures, progress, sandbox
+from learn import address_limits, catalog, errorhelp, figures, progress, replay, sandbox
 from tutor.context import remember_run
 
 NDJSON = "application/x-ndjson"
@@ -65,7 +65,11 @@ def _parse(request: HttpRequest) -> tuple[dict | None, JsonResponse | None]:
         return None, _error('"cell" must be the id of a cell of this part.', 400)
     if not isinstance(code, str):
         return None, _error('"code" must be the source of the cell, as text.', 400)
-    if len(code.encode()) > limit:
+    try:
+        size = len(code.encode())
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800") is valid JSON but not text
+        return None, _error("The code contains characters that are not valid text.", 400)
+    if size > limit:
         return None, _error(
             f"The code is too long to run: a cell may hold at most {limit // 1024} KiB.", 413
         )
@@ -85,6 +89,8 @@ def run(request: HttpRequest, track: str, part: str):
     cell_id = body["cell"]
     if not catalog.is_known_cell(track, part, cell_id):
         return _error(f"This part has no cell {cell_id[:64]!r}.", 404)
+    if refused := address_limits.before_session(request):
+        return _error(refused, 429)
     learner = figures.learner_key(request)
     verdict = ratelimit.hit(
         f"sandbox-run:{learner}", limit=settings.SANDBOX_RUNS_PER_MINUTE, window=60
@@ -92,9 +98,14 @@ def run(request: HttpRequest, track: str, part: str):
     if not verdict.allowed:
         wait = ratelimit.wait_phrase(verdict.retry_after)
         return _error(f"Too many runs in a short time; try again {wait}.", 429)
+    if refused := address_limits.before_kernel(
+        request, sandbox.kernel_ids(learner, track, part)[0]
+    ):
+        return _error(refused, 429)
     label = body.get("label")
     filename = f"<{label}>" if isinstance(label, str) and LABEL.fullmatch(label) else None
-    events = sandbox.run_cell(
+    events = replay.run_cell(
+        request,
         learner=learner,
         track=track,
         part=part,
@@ -104,6 +115,8 @@ def run(request: HttpRequest, track: str, part: str):
         learner_name=sandbox.learner_name(request),
         require_full_isolation=not settings.SANDBOX_ALLOW_PARTIAL_ISOLATION
         and not _from_this_machine(request),
+        tier="member" if request.user.is_authenticated else "visitor",
+        client=ratelimit.client_key(request),
     )
     events = errorhelp.with_help(events, track=track, part=part, cell_id=cell_id)
     results = _with_figures(
@@ -197,8 +210,12 @@ def _kernel_op(request: HttpRequest, track: str, part: str, operation) -> JsonRe
 
 @require_POST
 def restart(request: HttpRequest, track: str, part: str):
-    """Stop the caller's kernel for this part; the next run starts a fresh one."""
-    return _kernel_op(request, track, part, sandbox.kernel_restart)
+    """Stop the caller's kernel for this part; the next run starts a fresh one, clean: the
+    learner's history is forgotten, nothing is replayed."""
+    response = _kernel_op(request, track, part, sandbox.kernel_restart)
+    if response.status_code in (200, 503):
+        replay.forget(request, learner=figures.learner_key(request), track=track, part=part)
+    return response
 
 
 @require_POST

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
+from . import work_history
 from .catalog import PartRef
 from .content import Part, Track, library
 from .models import ProgressMark
@@ -130,6 +131,7 @@ def merge_visitor_progress(request: HttpRequest) -> None:
     if rows:
         ProgressMark.objects.bulk_create(rows, ignore_conflicts=True)
     pins_merge_visitor(request)
+    work_history.merge_visitor(request)
 
 
 def track_progress(track: Track, marks: dict) -> dict[str, dict]:

@@ -428,9 +428,17 @@ def run_cell(
     filename: str,
     learner_name: str,
     require_full_isolation: bool,
+    tier: str = "visitor",
+    client: str = "",
+    hold_if_new: bool = False,
 ) -> Iterator[dict]:
     """Run a cell in the learner's kernel for a part. Yields {"t": "state"}, {"t": "output"}
-    events as they happen and always ends with one {"t": "result"} event."""
+    events as they happen and always ends with one {"t": "result"} event.
+
+    `tier` ("member" | "visitor") and `client` (the address key) let the runner evict fairly.
+    With `hold_if_new`, a runner that had to start a new kernel answers status "held" without
+    running the code (its "reason" says why the old kernel went), so the site can replay the
+    learner's earlier cells first (learn.replay)."""
     kernel_id, owner = kernel_ids(learner, track, part)
     payload = {
         "op": "run",
@@ -441,6 +449,9 @@ def run_cell(
         "filename": filename,
         "names": {"LEARNER_NAME": learner_name},
         "require_full": require_full_isolation,
+        "tier": "member" if tier == "member" else "visitor",
+        "client": client[:64],
+        "hold_if_new": hold_if_new,
     }
     timeout = settings.SANDBOX_WALL_SECONDS + 30
     single = len(runner_addresses()) == 1
@@ -460,7 +471,9 @@ def run_cell(
                 if event is None:
                     continue
                 final = event["t"] == "result"
-                if final and lost_host:
+                if final and lost_host and event["status"] == "held":
+                    event["reason"] = "host-lost"
+                elif final and lost_host:
                     event["kernel"]["state"] = "lost"
                     event["message"] = (LOST_HOST_MESSAGE + " " + event["message"]).strip()
                 yield event
@@ -507,7 +520,7 @@ def _result(frame: dict) -> dict:
     rerun = frame.get("rerun")
     return {
         "t": "result",
-        "status": status if status in ("ok", "error", "limit") else "error",
+        "status": status if status in ("ok", "error", "limit", "held") else "error",
         "execution_count": frame.get("execution_count")
         if isinstance(frame.get("execution_count"), int)
         else 0,
@@ -518,6 +531,7 @@ def _result(frame: dict) -> dict:
         "limit": str(frame["limit"])[:20] if frame.get("limit") else None,
         "rerun": [str(cell)[:64] for cell in rerun][:200] if isinstance(rerun, list) else [],
         "kernel": _kernel(frame.get("kernel"), "ready"),
+        **({"reason": str(frame.get("reason") or "")[:40]} if status == "held" else {}),
     }
 
 

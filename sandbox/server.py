@@ -3,9 +3,12 @@
 Requests (one per connection; frames as in protocol.py):
 
   {"op": "run", "kernel": id, "owner": id, "code": str, "filename": str, "cell": str,
-   "names": {"LEARNER_NAME": str}}
+   "names": {"LEARNER_NAME": str}, "tier": "member" | "visitor", "client": address key,
+   "hold_if_new": bool}
       → {"t": "state", "state": "starting" | "busy"}, {"t": "output", "output": {...}}…,
-        then {"t": "result", "status": "ok" | "error" | "limit", ...}
+        then {"t": "result", "status": "ok" | "error" | "limit", ...}; with "hold_if_new", a
+        run that had to start a new kernel answers {"t": "result", "status": "held", "reason"}
+        without running the code (the site replays the learner's cells first)
   {"op": "restart" | "interrupt" | "shutdown", "kernel": id} → {"t": "kernel", "state": ...}
   {"op": "inspect", "kernel": id, "owner": id} → {"t": "inspect", "state": ..., "variables": [...]}
       (names, types, shapes and small scalar values of the owner's kernel, for the tutor)
@@ -526,6 +529,22 @@ class Runner:
                 }
             )
             return
+        if tombstone is not None and request.get("hold_if_new"):
+            # A new kernel: the site replays the learner's earlier cells, then asks again.
+            self.release(kernel)
+            reason = tombstone.get("reason")
+            reply(
+                {
+                    "t": "result",
+                    "status": "held",
+                    "reason": reason or "",
+                    "message": self._lost_message(reason, None) if reason else "",
+                    "kernel": self.kernel_info("ready"),
+                    "execution_count": 0,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                }
+            )
+            return
         if tombstone is not None:  # a new kernel: "starting" was said; now it runs the cell
             reply({"t": "state", "state": "busy"})
         try:
@@ -568,10 +587,10 @@ class Runner:
             }
         )
 
-    def _lost_message(self, reason: str, cells: list[str]) -> str:
+    def _lost_message(self, reason: str, cells: list[str] | None) -> str:
         why = REASONS.get(reason, reason).format(**self._words())
         text = f"Your previous kernel was stopped because {why}, so its variables are gone."
-        return text + self._rerun_words(cells)
+        return text + (self._rerun_words(cells) if cells is not None else "")
 
     def _stopped_message(self, reason: str, cells: list[str], detail: str | None) -> str:
         why = REASONS.get(reason, reason).format(**self._words())

@@ -11,6 +11,7 @@ from agenticworks import ratelimit
 from agenticworks.pages.context_processors import SITE_NAME
 from learn.progress import merge_visitor_progress
 
+from . import throttle
 from .forms import ProfileForm, SignInForm, SignUpForm
 from .selectors import member_directory, member_profile
 from .services import profile_for, user_create
@@ -67,6 +68,21 @@ class SignInView(auth_views.LoginView):
         response = super().form_valid(form)
         merge_visitor_progress(self.request)
         return response
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, refusing (with the same words for any email) past the limits."""
+
+    def form_valid(self, form):
+        wait = throttle.password_reset_wait(self.request, form.cleaned_data["email"])
+        if wait:
+            form.add_error(
+                None,
+                "Too many reset requests from here or for this email address. "
+                f"Try again {ratelimit.wait_phrase(wait)}; a link already sent stays valid.",
+            )
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
 
 @login_required

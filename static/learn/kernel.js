@@ -14,6 +14,8 @@ const STATES = {
   busy: "Busy",
   interrupting: "Busy",
   restarted: "Restarted",
+  restoring: "Restoring",
+  restored: "Restored",
   lost: "Lost",
   unavailable: "Unavailable",
 };
@@ -168,8 +170,11 @@ class Kernel {
     const handle = (line) => {
       if (!line.trim()) return;
       const event = JSON.parse(line);
-      if (event.type === "state") this.setState(event.state);
-      else if (event.type === "output") view.add(event.output);
+      if (event.type === "state") {
+        this.setState(event.state);
+        // A new kernel replays the learner's earlier cells first ("Restoring your work: …").
+        if (event.message) this.say(event.message);
+      } else if (event.type === "output") view.add(event.output);
       else if (event.type === "result") result = event;
     };
     for (;;) {

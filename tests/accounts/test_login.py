@@ -35,20 +35,60 @@ def test_inactive_member_cannot_sign_in(visitor, make_member):
 
 
 @pytest.mark.django_db
-def test_failed_sign_ins_are_throttled_per_account(visitor, member, settings, client):
+def test_failed_sign_ins_are_throttled_per_account_and_address(visitor, member, settings):
     settings.LOGIN_THROTTLE_PER_ACCOUNT = 3
     for _ in range(3):
         visitor.post("/accounts/login/", {"username": "ada", "password": "wrong"})
-    # Even the right password is refused while the account is throttled, from anywhere.
-    response = client.post(
-        "/accounts/login/",
-        {"username": "ADA@example.com", "password": PASSWORD},
-        REMOTE_ADDR="10.9.9.9",
+    # From the address that failed, even the right password waits.
+    response = visitor.post(
+        "/accounts/login/", {"username": "ADA@example.com", "password": PASSWORD}
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Too many failed sign-ins" in html
     assert "try again in" in html
+
+
+@pytest.mark.django_db
+def test_a_stranger_cannot_lock_the_owner_out(visitor, member, client):
+    for _ in range(8):  # the attack from the issue: eight wrong passwords from elsewhere
+        visitor.post(
+            "/accounts/login/", {"username": "ada", "password": "wrong"}, REMOTE_ADDR="203.0.113.7"
+        )
+    refused = visitor.post(
+        "/accounts/login/", {"username": "ada", "password": PASSWORD}, REMOTE_ADDR="203.0.113.7"
+    )
+    assert "Too many failed sign-ins" in refused.content.decode()
+    response = client.post(
+        "/accounts/login/", {"username": "ada", "password": PASSWORD}, REMOTE_ADDR="198.51.100.2"
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_account_wide_ceiling_stops_a_flood_from_many_addresses(member, client, settings):
+    settings.LOGIN_THROTTLE_PER_ACCOUNT_TOTAL = 6
+    for n in range(6):
+        client.post(
+            "/accounts/login/", {"username": "ada", "password": "wrong"}, REMOTE_ADDR=f"10.0.0.{n}"
+        )
+    response = client.post(
+        "/accounts/login/", {"username": "ada", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert "Too many failed sign-ins" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_ipv6_addresses_of_one_64_count_as_one(member, client, settings):
+    settings.LOGIN_THROTTLE_PER_IP = 2
+    for n, name in enumerate(["someone", "else"]):
+        client.post(
+            "/accounts/login/", {"username": name, "password": "x"}, REMOTE_ADDR=f"2001:db8::{n}"
+        )
+    response = client.post(
+        "/accounts/login/", {"username": "ada", "password": PASSWORD}, REMOTE_ADDR="2001:db8::ff"
+    )
+    assert "Too many failed sign-ins" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -135,3 +175,49 @@ def test_password_reset_for_unknown_email_reveals_nothing(visitor):
 def test_used_reset_link_says_so(visitor):
     html = visitor.get("/accounts/reset/MQ/bad-token/", follow=True).content.decode()
     assert "no longer valid" in html
+
+
+RESET_REFUSED = "Too many reset requests"
+
+
+@pytest.mark.django_db
+def test_password_reset_is_throttled_per_account(visitor, client, member, settings):
+    settings.PASSWORD_RESET_PER_ACCOUNT = 3
+    for n in range(30):
+        client.post(
+            "/accounts/password_reset/", {"email": "ada@example.com"}, REMOTE_ADDR=f"10.1.0.{n}"
+        )
+    assert len(mail.outbox) == 3
+    refused = client.post(
+        "/accounts/password_reset/", {"email": "Ada@Example.com"}, REMOTE_ADDR="10.2.0.1"
+    )
+    assert refused.status_code == 200
+    assert RESET_REFUSED in refused.content.decode()
+    assert "Try again in" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_password_reset_is_throttled_per_address(client, member, other_member, settings):
+    settings.PASSWORD_RESET_PER_IP = 2
+    for email in ["ada@example.com", "nobody@example.com"]:
+        client.post("/accounts/password_reset/", {"email": email}, REMOTE_ADDR="10.3.0.1")
+    refused = client.post(
+        "/accounts/password_reset/", {"email": other_member.email}, REMOTE_ADDR="10.3.0.1"
+    )
+    assert RESET_REFUSED in refused.content.decode()
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_password_reset_refusal_reads_the_same_for_unknown_emails(client, member, settings):
+    settings.PASSWORD_RESET_PER_ACCOUNT = 1
+    pages = {}
+    for email in ["ada@example.com", "nobody@example.com"]:
+        for n in range(2):
+            response = client.post(
+                "/accounts/password_reset/", {"email": email}, REMOTE_ADDR=f"10.4.{n}.1"
+            )
+        html = response.content.decode()
+        pages[email] = html[html.index('class="form-errors"') :].split("</div>")[0]
+    assert RESET_REFUSED in pages["ada@example.com"]
+    assert pages["ada@example.com"] == pages["nobody@example.com"]

@@ -10,7 +10,6 @@ import pytest
 
 from learn.catalog import parts as catalog_parts
 from tests.content.conftest import (
-    cell_seconds,
     code_cells,
     error_outputs,
     execute_part_in_kernel,
@@ -52,7 +51,6 @@ LESSON_KEYS = {
 CARD_KEYS = {"label", "kind", "heading", "text"}
 CELL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 ALLOWED_THIRD_PARTY = {"numpy", "matplotlib"}
-SECONDS_PER_CELL = 5
 
 PARTS = part_paths()
 SLUGS = [path.stem for path in PARTS]
@@ -146,18 +144,6 @@ def test_runnable_code_needs_only_numpy_and_matplotlib(slug):
 def test_part_runs_top_to_bottom_in_a_fresh_kernel(slug):
     notebook = execute_part_in_kernel(slug)
     assert error_outputs(notebook) == []
-
-
-@pytest.mark.kernel
-@pytest.mark.parametrize("slug", SLUGS)
-def test_every_cell_finishes_quickly(slug):
-    notebook = execute_part_in_kernel(slug)
-    slow = {
-        cell.metadata.get("id"): round(cell_seconds(cell), 2)
-        for cell in code_cells(notebook)
-        if cell_seconds(cell) >= SECONDS_PER_CELL
-    }
-    assert slow == {}
 
 
 @pytest.mark.kernel

@@ -163,6 +163,7 @@ def test_scratch_cells_of_the_lab_run(sandbox, visitor):
         ('{"cell": "pixels", "code": 5}', 400, '"code"'),
         ('{"cell": "nope", "code": "1"}', 404, "no cell"),
         ('{"cell": "pixels", "code": "\\u0000"}', 400, "NUL"),
+        ('{"cell": "pixels", "code": "x = 1  # \\ud800"}', 400, "not valid text"),
     ],
 )
 def test_bad_input_gets_a_clear_json_answer(sandbox, visitor, body, status, words):

@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from agenticworks.markup import render_markdown
+from agenticworks.markup import clean_html, render_markdown
 
 
 class _Elements(HTMLParser):
@@ -94,3 +94,31 @@ def test_links_are_marked_user_generated():
 
 def test_local_images_are_kept():
     assert '<img alt="plot" src="/media/plot.png">' in render_markdown("![plot](/media/plot.png)")
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/\\evil.example/p.png",
+        "\\\\evil.example/p.png",
+        "/\\/evil.example/p.png",
+        "//evil.example/p.png",
+        "/\x01evil.example/p.png",
+    ],
+)
+def test_images_that_browsers_would_load_from_elsewhere_lose_their_src(src):
+    assert "src=" not in render_markdown(f"![x](<{src}>)")
+
+
+@pytest.mark.parametrize("src", ["/\t/evil.example/p.png", "/\n/evil.example/p.png", "/\\e.png"])
+def test_control_characters_and_backslashes_in_html_img_src_are_refused(src):
+    assert "src=" not in clean_html(f'<img alt="x" src="{src}">')
+
+
+@pytest.mark.parametrize("href", ["/\\evil.example/", "\\\\evil.example/"])
+def test_links_that_browsers_would_send_elsewhere_lose_their_href(href):
+    assert "href=" not in render_markdown(f"[x](<{href}>)")
+
+
+def test_local_links_are_kept():
+    assert 'href="/forum/"' in render_markdown("[forum](/forum/)")

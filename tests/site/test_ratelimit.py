@@ -42,3 +42,27 @@ def test_client_ip_trusts_only_configured_proxies(settings):
     assert ratelimit.client_ip(request) == "10.0.0.1"
     settings.TRUSTED_PROXY_COUNT = 1
     assert ratelimit.client_ip(request) == "203.0.113.9"
+
+
+@pytest.mark.parametrize(
+    ("remote", "key"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::ffff", "2001:db8:1:2::/64"),
+        ("::ffff:198.51.100.4", "198.51.100.4"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_client_key_is_the_ipv4_address_or_the_ipv6_64(remote, key, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+    assert ratelimit.client_key(request) == key
+
+
+def test_client_key_honours_the_trusted_proxies(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 2001:db8::7"
+    )
+    assert ratelimit.client_key(request) == "2001:db8::/64"
