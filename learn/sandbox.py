@@ -13,6 +13,7 @@ another host and a message saying the state was lost.
 import base64
 import binascii
 import contextlib
+import functools
 import hmac
 import logging
 import os
@@ -33,6 +34,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sandbox import protocol
+
+from . import checklib
 
 log = logging.getLogger(__name__)
 
@@ -365,6 +368,36 @@ def run_cell(
         "names": {"LEARNER_NAME": learner_name},
         "require_full": require_full_isolation,
     }
+    yield from _run(payload, kernel_id=kernel_id, owner=owner)
+
+
+def check_exercise(*, check_source: str, **run: Any) -> Iterator[dict]:
+    """Run an exercise's code like `run_cell` (same arguments, `cell_id` = the exercise id),
+    then, if it ran without error, its check in the same kernel. The final {"t": "result"}
+    event carries "verdict": {"status": "pass"|"fail"|"crashed", "message", "detail"} or None
+    when the check did not run."""
+    kernel_id, owner = kernel_ids(run["learner"], run["track"], run["part"])
+    payload = {
+        "op": "check",
+        "kernel": kernel_id,
+        "owner": owner,
+        "cell": run["cell_id"],
+        "code": run["code"],
+        "filename": run["filename"],
+        "names": {"LEARNER_NAME": run["learner_name"]},
+        "require_full": run["require_full_isolation"],
+        "check": {"source": check_source, "library": checklib_source()},
+    }
+    yield from _run(payload, kernel_id=kernel_id, owner=owner)
+
+
+@functools.cache
+def checklib_source() -> str:
+    """The text of learn/checklib.py, which the kernel executes into a namespace of its own."""
+    return Path(checklib.__file__).read_text(encoding="utf-8")
+
+
+def _run(payload: dict, *, kernel_id: str, owner: str) -> Iterator[dict]:
     timeout = settings.SANDBOX_WALL_SECONDS + 30
     single = len(runner_addresses()) == 1
     try:
@@ -425,10 +458,20 @@ def _event(frame: dict) -> dict | None:
     return None
 
 
+def _verdict(value: Any) -> dict | None:
+    if not isinstance(value, dict) or value.get("status") not in ("pass", "fail", "crashed"):
+        return None
+    return {
+        "status": value["status"],
+        "message": str(value.get("message") or "")[:2000],
+        "detail": str(value.get("detail") or "")[:8000],
+    }
+
+
 def _result(frame: dict) -> dict:
     status = frame.get("status")
     rerun = frame.get("rerun")
-    return {
+    result = {
         "t": "result",
         "status": status if status in ("ok", "error", "limit") else "error",
         "execution_count": frame.get("execution_count")
@@ -442,6 +485,10 @@ def _result(frame: dict) -> dict:
         "rerun": [str(cell)[:64] for cell in rerun][:200] if isinstance(rerun, list) else [],
         "kernel": _kernel(frame.get("kernel"), "ready"),
     }
+    verdict = _verdict(frame.get("verdict"))
+    if verdict is not None:  # only a check answers with a verdict
+        result["verdict"] = verdict
+    return result
 
 
 def _kernel_call(op: str, *, learner: str, track: str, part: str) -> dict:
