@@ -47,7 +47,9 @@ def _check_part(track: str, part: str) -> JsonResponse | None:
     return None
 
 
-def _parse(request: HttpRequest) -> tuple[dict | None, JsonResponse | None]:
+def _parse(request: HttpRequest, *, cell: bool = True) -> tuple[dict | None, JsonResponse | None]:
+    """The JSON body {"cell": id, "code": source} (without "cell" when cell=False), or the 4xx
+    answer for what is wrong with it."""
     limit = settings.SANDBOX_CODE_BYTES
     if len(request.body) > limit + 1024:
         return None, _error(
@@ -59,12 +61,16 @@ def _parse(request: HttpRequest) -> tuple[dict | None, JsonResponse | None]:
         return None, _error('Send JSON: {"cell": "<cell id>", "code": "<source>"}.', 400)
     if not isinstance(body, dict):
         return None, _error('Send a JSON object: {"cell": …, "code": …}.', 400)
-    cell, code = body.get("cell"), body.get("code")
-    if not isinstance(cell, str) or not cell:
+    cell_id, code = body.get("cell"), body.get("code")
+    if cell and (not isinstance(cell_id, str) or not cell_id):
         return None, _error('"cell" must be the id of a cell of this part.', 400)
     if not isinstance(code, str):
         return None, _error('"code" must be the source of the cell, as text.', 400)
-    if len(code.encode()) > limit:
+    try:
+        size = len(code.encode())
+    except UnicodeEncodeError:
+        return None, _error("The code contains a character that is not valid text.", 400)
+    if size > limit:
         return None, _error(
             f"The code is too long to run: a cell may hold at most {limit // 1024} KiB.", 413
         )
@@ -85,12 +91,8 @@ def run(request: HttpRequest, track: str, part: str):
     if not catalog.is_known_cell(track, part, cell_id):
         return _error(f"This part has no cell {cell_id[:64]!r}.", 404)
     learner = figures.learner_key(request)
-    verdict = ratelimit.hit(
-        f"sandbox-run:{learner}", limit=settings.SANDBOX_RUNS_PER_MINUTE, window=60
-    )
-    if not verdict.allowed:
-        wait = ratelimit.wait_phrase(verdict.retry_after)
-        return _error(f"Too many runs in a short time; try again {wait}.", 429)
+    if problem := _run_limit(learner):
+        return problem
     label = body.get("label")
     filename = f"<{label}>" if isinstance(label, str) and LABEL.fullmatch(label) else None
     events = sandbox.run_cell(
@@ -101,8 +103,7 @@ def run(request: HttpRequest, track: str, part: str):
         code=body["code"],
         filename=filename or f"<cell {cell_id}>",
         learner_name=sandbox.learner_name(request),
-        require_full_isolation=not settings.SANDBOX_ALLOW_PARTIAL_ISOLATION
-        and not _from_this_machine(request),
+        require_full_isolation=_full_isolation_required(request),
     )
     results = _with_figures(
         request, events, track=track, part=part, cell_id=cell_id, code=body["code"]
@@ -113,6 +114,21 @@ def run(request: HttpRequest, track: str, part: str):
         response["X-Accel-Buffering"] = "no"  # nginx: pass lines on as they come
         return response
     return _json(results)
+
+
+def _run_limit(learner: str) -> JsonResponse | None:
+    """The 429 answer when the learner ran (or checked) too often this minute, else None."""
+    verdict = ratelimit.hit(
+        f"sandbox-run:{learner}", limit=settings.SANDBOX_RUNS_PER_MINUTE, window=60
+    )
+    if verdict.allowed:
+        return None
+    wait = ratelimit.wait_phrase(verdict.retry_after)
+    return _error(f"Too many runs in a short time; try again {wait}.", 429)
+
+
+def _full_isolation_required(request: HttpRequest) -> bool:
+    return not settings.SANDBOX_ALLOW_PARTIAL_ISOLATION and not _from_this_machine(request)
 
 
 def _with_figures(

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from agenticworks import ratelimit
 from forum.selectors import topics_for_part
 
-from . import pins, progress
+from . import exercises, pins, progress
 from .content import Part, Track, library
 from .notebook import colab_url, notebook_json
 from .render import rendered
@@ -90,6 +90,7 @@ def lesson(request, track: str, part: str):
             "sections": [(section, sections[section.number]) for section in body.sections],
             "pins": pins.pins_for(request, track=found.track, part=found.slug),
             "topics": topics_for_part(request.user, found.key, limit=5),
+            "exercise_states": exercises.states_html(request, found),
         }
     )
     return render(request, "learn/lesson.html", context)
@@ -99,6 +100,7 @@ def lab(request, track: str, part: str):
     found_track, found = _get_part(track, part)
     context = _part_context(request, found_track, found)
     context["body"] = rendered(found, lab=True)
+    context["exercise_states"] = exercises.states_html(request, found)
     return render(request, "learn/lab.html", context)
 
 

@@ -44,6 +44,8 @@ def member_progress(
         "parts": parts,
         "done": done,
         "total": total,
+        "exercises_done": sum(row.get("exercises_done", 0) for row in parts),
+        "exercises_total": sum(row.get("exercises_total", 0) for row in parts),
         "started": [row for row in parts if row["done"]],
         "public": profile.progress_public,
     }

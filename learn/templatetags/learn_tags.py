@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -34,3 +35,14 @@ def optional_module(path: str) -> str:
 def section_anchor(number: str) -> str:
     """'10.2' → 's-10-2', the id of the section on the lesson page."""
     return "s-" + str(number).replace(".", "-")
+
+
+@register.filter
+def with_exercise_states(html: str, states: dict | None) -> str:
+    """Put each exercise's state (rendered by the view, see learn.exercises.states_html) into
+    a section's cached HTML, in place of its marker."""
+    for marker, state_html in (states or {}).items():
+        if marker in html:
+            html = html.replace(marker, state_html)
+    # Both pieces are ours: the cached, sanitized lesson HTML and an autoescaped template.
+    return mark_safe(html)
