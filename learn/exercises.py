@@ -88,7 +88,8 @@ def states_for(request: HttpRequest, part: Part) -> dict[str, State]:
             user=request.user, track=part.track, part=part.slug, exercise__in=list(states)
         ).values("exercise", *FIELDS)
         for row in rows:
-            states[row.pop("exercise")] = State(**row)
+            exercise_id = row.pop("exercise")
+            states[exercise_id] = State(**row)
         return states
     stored = request.session.get(SESSION_KEY) or {}
     for exercise_id in states:
