@@ -282,7 +282,8 @@ def test_passing_after_the_solution_is_marked_as_such(runner, member_client, mem
     assert answer["status"] == "pass"
     assert answer["state"] == "solution"
     row = ExerciseState.objects.get(user=member, exercise=EXERCISE)
-    assert row.passed and row.passed_with_solution
+    assert row.passed
+    assert row.passed_with_solution
     assert ProgressMark.objects.filter(user=member, kind="pass", key=EXERCISE).count() == 1
     html = member_client.get(lesson_url(PART)).content.decode()
     assert 'data-exercise-status="solution"' in html
