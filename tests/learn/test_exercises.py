@@ -253,8 +253,8 @@ def test_hints_are_sanitized_html(visitor, lessons_copy):
     text = path.read_text()
     path.write_text(
         text.replace(
-            "  - A 3×3 grid flattened", '  - "<script>alert(1)</script> [x](javascript:alert(1))"\n'
             "  - A 3×3 grid flattened",
+            '  - "<script>alert(1)</script> [x](javascript:alert(1))"\n  - A 3×3 grid flattened',
         )
     )
     hint = post(visitor, "hint")["hint"]
@@ -350,9 +350,7 @@ def test_the_lab_page_renders_the_exercise(visitor):
     assert 'data-exercise-status="untried"' in html
 
 
-def test_lesson_page_query_counts_with_exercises(
-    visitor, member_client, django_assert_num_queries
-):
+def test_lesson_page_query_counts_with_exercises(visitor, member_client, django_assert_num_queries):
     visitor.get(lesson_url(PART))  # warm the lesson cache
     with django_assert_num_queries(1):  # a first-time visitor: the forum topics only
         visitor.get(lesson_url(PART))
