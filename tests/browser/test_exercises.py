@@ -127,3 +127,16 @@ def test_fail_climb_the_ladder_pass_and_tick_the_section(driver):
     driver.refresh()
     assert state(driver) == "passed with solution"
     assert len(exercise(driver).find_elements(By.CSS_SELECTOR, ".exercise-hint")) == 3
+
+
+def test_the_lab_page_checks_and_gives_hints(browser, sandbox, settings):
+    settings.LESSONS_DIR = CONTENT
+    browser.get(f"/learn/{TRACK}/02-neuron/lab/")
+    driver = browser.driver
+    button(driver, "hint").click()
+    wait_for(driver, lambda d: exercise(d).find_elements(By.CSS_SELECTOR, ".exercise-hint"))
+    assert feedback(driver) == "Hint 1 of 3."
+    # Nothing ran in this kernel yet: the check says to run the cells above first.
+    button(driver, "check").click()
+    wait_for(driver, lambda d: "setup cell" in feedback(d), 30)
+    assert state(driver) == "failed"
