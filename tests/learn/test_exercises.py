@@ -357,3 +357,14 @@ def test_lesson_page_query_counts_with_exercises(visitor, member_client, django_
     # as for a part without exercises (8), plus the member's exercise states
     with django_assert_num_queries(9):
         member_client.get(lesson_url(PART))
+
+
+def test_profile_and_track_page_show_exercises(member_client, member):
+    from django.urls import reverse
+
+    ProgressMark.objects.create(user=member, track=TRACK, part=PART, kind="pass", key=EXERCISE)
+    page = member_client.get(reverse("member", args=[member.username])).content.decode()
+    assert "0 of 5 sections done; 1 of 1 exercises passed." in " ".join(page.split())
+    assert "0/2 · exercises 1/1" in page
+    track_page = member_client.get(f"/learn/{TRACK}/").content.decode()
+    assert "0/2 sections · 1/1 exercises" in track_page
