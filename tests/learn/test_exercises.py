@@ -368,3 +368,14 @@ def test_profile_and_track_page_show_exercises(member_client, member):
     assert "0/2 · exercises 1/1" in page
     track_page = member_client.get(f"/learn/{TRACK}/").content.decode()
     assert "0/2 sections · 1/1 exercises" in track_page
+
+
+@pytest.mark.sandbox
+def test_runner_down_is_a_calm_503(runner, visitor, settings, tmp_path):
+    settings.SANDBOX_SOCKET = tmp_path / "nobody-listens.sock"
+    answer = check(visitor, SOLUTION)
+    assert answer["_http"] == 503
+    assert answer["status"] == "error"
+    assert answer["kernel"]["state"] == "unavailable"
+    assert "not available" in answer["message"]
+    assert answer["solved"] is False
