@@ -227,6 +227,8 @@ def check_answer(
         "rerun": result.get("rerun", []),
         "progress": part_progress,
     }
+    if status == "error" and isinstance(result.get("help"), dict):
+        answer["help"] = result["help"]  # error help (SPEC 10), when the events carry it
     return outputs, answer
 
 
