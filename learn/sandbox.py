@@ -354,9 +354,11 @@ def run_cell(
     filename: str,
     learner_name: str,
     require_full_isolation: bool,
+    check: dict | None = None,
 ) -> Iterator[dict]:
     """Run a cell in the learner's kernel for a part. Yields {"t": "state"}, {"t": "output"}
-    events as they happen and always ends with one {"t": "result"} event."""
+    events as they happen and always ends with one {"t": "result"} event. With `check`
+    ({"source", "library"}; see check_exercise) the runner checks the code after running it."""
     kernel_id, owner = kernel_ids(learner, track, part)
     payload = {
         "op": "run",
@@ -368,6 +370,8 @@ def run_cell(
         "names": {"LEARNER_NAME": learner_name},
         "require_full": require_full_isolation,
     }
+    if check is not None:  # an exercise's answer: the same run, then its check
+        payload.update(op="check", check=check)
     yield from _run(payload, kernel_id=kernel_id, owner=owner)
 
 
@@ -376,19 +380,7 @@ def check_exercise(*, check_source: str, **run: Any) -> Iterator[dict]:
     then, if it ran without error, its check in the same kernel. The final {"t": "result"}
     event carries "verdict": {"status": "pass"|"fail"|"crashed", "message", "detail"} or None
     when the check did not run."""
-    kernel_id, owner = kernel_ids(run["learner"], run["track"], run["part"])
-    payload = {
-        "op": "check",
-        "kernel": kernel_id,
-        "owner": owner,
-        "cell": run["cell_id"],
-        "code": run["code"],
-        "filename": run["filename"],
-        "names": {"LEARNER_NAME": run["learner_name"]},
-        "require_full": run["require_full_isolation"],
-        "check": {"source": check_source, "library": checklib_source()},
-    }
-    yield from _run(payload, kernel_id=kernel_id, owner=owner)
+    yield from run_cell(**run, check={"source": check_source, "library": checklib_source()})
 
 
 @functools.cache
