@@ -12,8 +12,9 @@ from .models import Certificate
 
 
 def track_completion(user: AbstractBaseUser, track_slug: str) -> dict | None:
-    """{"complete", "parts_done", "parts", "sections_done", "sections"} for a member, or None
-    when there is no such track."""
+    """{"complete", "parts_done", "parts", "sections_done", "sections", "exercises_done",
+    "exercises"} for a member, or None when there is no such track. A part is done when all
+    its sections are, and a section holding exercises only when they passed."""
     track = library().track(track_slug)
     if track is None:
         return None
@@ -28,6 +29,8 @@ def track_completion(user: AbstractBaseUser, track_slug: str) -> dict | None:
         "parts": len(rows),
         "sections_done": sum(row["done"] for row in rows),
         "sections": sum(row["total"] for row in rows),
+        "exercises_done": sum(row["exercises_done"] for row in rows),
+        "exercises": sum(row["exercises_total"] for row in rows),
     }
 
 
@@ -55,7 +58,7 @@ def certificate_issue(*, user: AbstractBaseUser, track_slug: str) -> Certificate
                 name=user.profile.name,
                 parts_done=completion["parts_done"],
                 sections_done=completion["sections_done"],
-                exercises_done=completion.get("exercises_done", 0),
+                exercises_done=completion["exercises_done"],
             )
     except IntegrityError:  # issued by a request that ran at the same time
         return Certificate.objects.get(user=user, track=track_slug)

@@ -66,9 +66,16 @@ def cell_ids(track: str, part: str) -> set[str] | None:
 
 
 def is_known_cell(track: str, part: str, cell_id: str) -> bool:
-    """Whether the run endpoint may run this cell id for this part (a lesson or scratch cell)."""
-    ids = cell_ids(track, part)
-    return ids is not None and (cell_id in ids or SCRATCH_CELL.fullmatch(cell_id) is not None)
+    """Whether the run endpoint may run this cell id for this part (a lesson cell, an
+    exercise's code, or a scratch cell)."""
+    found = library().part(track, part)
+    if found is None:
+        return False
+    return (
+        cell_id in found.cell_map
+        or cell_id in found.exercise_map
+        or SCRATCH_CELL.fullmatch(cell_id) is not None
+    )
 
 
 def cell_label(part_key: str, cell_id: str) -> str:

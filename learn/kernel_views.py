@@ -48,7 +48,9 @@ def _check_part(track: str, part: str) -> JsonResponse | None:
     return None
 
 
-def _parse(request: HttpRequest) -> tuple[dict | None, JsonResponse | None]:
+def _parse(request: HttpRequest, *, cell: bool = True) -> tuple[dict | None, JsonResponse | None]:
+    """The JSON body {"cell": id, "code": source} (without "cell" when cell=False), or the 4xx
+    answer for what is wrong with it."""
     limit = settings.SANDBOX_CODE_BYTES
     if len(request.body) > limit + 1024:
         return None, _error(
@@ -60,8 +62,8 @@ def _parse(request: HttpRequest) -> tuple[dict | None, JsonResponse | None]:
         return None, _error('Send JSON: {"cell": "<cell id>", "code": "<source>"}.', 400)
     if not isinstance(body, dict):
         return None, _error('Send a JSON object: {"cell": …, "code": …}.', 400)
-    cell, code = body.get("cell"), body.get("code")
-    if not isinstance(cell, str) or not cell:
+    cell_id, code = body.get("cell"), body.get("code")
+    if cell and (not isinstance(cell_id, str) or not cell_id):
         return None, _error('"cell" must be the id of a cell of this part.', 400)
     if not isinstance(code, str):
         return None, _error('"code" must be the source of the cell, as text.', 400)
@@ -92,12 +94,8 @@ def run(request: HttpRequest, track: str, part: str):
     if refused := address_limits.before_session(request):
         return _error(refused, 429)
     learner = figures.learner_key(request)
-    verdict = ratelimit.hit(
-        f"sandbox-run:{learner}", limit=settings.SANDBOX_RUNS_PER_MINUTE, window=60
-    )
-    if not verdict.allowed:
-        wait = ratelimit.wait_phrase(verdict.retry_after)
-        return _error(f"Too many runs in a short time; try again {wait}.", 429)
+    if problem := _run_limit(learner):
+        return problem
     if refused := address_limits.before_kernel(
         request, sandbox.kernel_ids(learner, track, part)[0]
     ):
@@ -112,11 +110,7 @@ def run(request: HttpRequest, track: str, part: str):
         cell_id=cell_id,
         code=body["code"],
         filename=filename or f"<cell {cell_id}>",
-        learner_name=sandbox.learner_name(request),
-        require_full_isolation=not settings.SANDBOX_ALLOW_PARTIAL_ISOLATION
-        and not _from_this_machine(request),
-        tier="member" if request.user.is_authenticated else "visitor",
-        client=ratelimit.client_key(request),
+        **run_fields(request),
     )
     events = errorhelp.with_help(events, track=track, part=part, cell_id=cell_id)
     results = _with_figures(
@@ -128,6 +122,29 @@ def run(request: HttpRequest, track: str, part: str):
         response["X-Accel-Buffering"] = "no"  # nginx: pass lines on as they come
         return response
     return _json(results)
+
+
+def _run_limit(learner: str) -> JsonResponse | None:
+    """The 429 answer when the learner ran (or checked) too often this minute, else None."""
+    verdict = ratelimit.hit(
+        f"sandbox-run:{learner}", limit=settings.SANDBOX_RUNS_PER_MINUTE, window=60
+    )
+    if verdict.allowed:
+        return None
+    wait = ratelimit.wait_phrase(verdict.retry_after)
+    return _error(f"Too many runs in a short time; try again {wait}.", 429)
+
+
+def run_fields(request: HttpRequest) -> dict:
+    """What every run request (a cell, an exercise's check) tells the runner about the caller:
+    the isolation it needs, and its tier and address for fair eviction."""
+    return {
+        "learner_name": sandbox.learner_name(request),
+        "require_full_isolation": not settings.SANDBOX_ALLOW_PARTIAL_ISOLATION
+        and not _from_this_machine(request),
+        "tier": "member" if request.user.is_authenticated else "visitor",
+        "client": ratelimit.client_key(request),
+    }
 
 
 def _with_figures(

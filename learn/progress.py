@@ -1,10 +1,11 @@
 """Section progress.
 
-A section is done when every runnable cell that counts towards it has run without error, or,
-for a section without runnable cells, when the learner marked it read. What is stored are the
-facts ("cell X ran", "section 2.2 read"): per member as `ProgressMark` rows, per visitor in the
-session. Which sections are done is worked out from those facts and the loaded lesson, so
-editing a lesson never leaves stale counts behind.
+A section is done when every runnable cell that counts towards it has run without error and
+every exercise it holds has passed its check (after the solution was revealed counts too), or,
+for a section without cells or exercises, when the learner marked it read. What is stored are
+the facts ("cell X ran", "section 2.2 read", "exercise Y passed"): per member as `ProgressMark`
+rows, per visitor in the session. Which sections are done is worked out from those facts and the
+loaded lesson, so editing a lesson never leaves stale counts behind.
 """
 
 from collections import defaultdict
@@ -19,22 +20,37 @@ from .content import Part, Track, library
 from .models import ProgressMark
 from .pins import pins_merge_visitor
 
-SESSION_KEY = "learn_progress"  # {"track/part": {"cell": [ids], "read": [numbers]}}
+# {"track/part": {"cell": [ids], "read": [numbers], "pass": [exercise ids]}}
+SESSION_KEY = "learn_progress"
+KINDS = {"cell": "cells", "read": "reads", "pass": "passed"}  # ProgressMark.Kind → Marks field
 
 
 @dataclass
 class Marks:
     cells: set[str] = field(default_factory=set)
     reads: set[str] = field(default_factory=set)
+    passed: set[str] = field(default_factory=set)  # exercise ids
 
 
 def part_progress(part: Part, marks: Marks | None) -> dict:
-    """{"done": n, "total": m, "sections": {"2.1": bool, …}} for one part."""
+    """{"done": n, "total": m, "sections": {"2.1": bool, …}, "exercises_done": a,
+    "exercises_total": b} for one part."""
     marks = marks or Marks()
     sections = {}
     for number, cell_ids in part.section_cells.items():
-        sections[number] = cell_ids <= marks.cells if cell_ids else number in marks.reads
-    return {"done": sum(sections.values()), "total": len(sections), "sections": sections}
+        exercise_ids = part.section_exercises.get(number, frozenset())
+        if cell_ids or exercise_ids:
+            sections[number] = cell_ids <= marks.cells and exercise_ids <= marks.passed
+        else:
+            sections[number] = number in marks.reads
+    exercises = set(part.exercise_map)
+    return {
+        "done": sum(sections.values()),
+        "total": len(sections),
+        "sections": sections,
+        "exercises_done": len(exercises & marks.passed),
+        "exercises_total": len(exercises),
+    }
 
 
 def _user_marks(user, *, track: str | None = None, part: str | None = None) -> dict:
@@ -45,8 +61,7 @@ def _user_marks(user, *, track: str | None = None, part: str | None = None) -> d
         rows = rows.filter(part=part)
     result: dict[tuple[str, str], Marks] = defaultdict(Marks)
     for track_slug, part_slug, kind, key in rows.values_list("track", "part", "kind", "key"):
-        marks = result[(track_slug, part_slug)]
-        (marks.cells if kind == ProgressMark.Kind.CELL else marks.reads).add(key)
+        getattr(result[(track_slug, part_slug)], KINDS.get(kind, "reads")).add(key)
     return result
 
 
@@ -55,7 +70,9 @@ def _session_marks_from(stored: dict) -> dict:
     for key, value in stored.items():
         track, _, part = key.partition("/")
         if track and part and isinstance(value, dict):
-            result[(track, part)] = Marks(set(value.get("cell", [])), set(value.get("read", [])))
+            result[(track, part)] = Marks(
+                set(value.get("cell", [])), set(value.get("read", [])), set(value.get("pass", []))
+            )
     return result
 
 
@@ -80,8 +97,8 @@ def _add_mark(request: HttpRequest, *, track: str, part: str, kind: str, key: st
         return
     stored = dict(request.session.get(SESSION_KEY) or {})
     entry = stored.pop(f"{track}/{part}", {"cell": [], "read": []})
-    if key not in entry[kind]:
-        entry = {**entry, kind: [*entry[kind], key]}
+    if key not in entry.get(kind, []):
+        entry = {**entry, kind: [*entry.get(kind, []), key]}
     stored[f"{track}/{part}"] = entry  # re-inserted last: the most recent part comes last
     request.session[SESSION_KEY] = stored
 
@@ -107,10 +124,18 @@ def record_run(request: HttpRequest, *, track: str, part: str, cell_id: str, ok:
 
 
 def section_mark_read(request: HttpRequest, *, part: Part, section: str) -> dict:
-    """Mark a section without runnable cells as read; ValueError for any other section."""
-    if part.section_cells.get(section) != frozenset():
+    """Mark a section without cells or exercises as read; ValueError for any other section."""
+    if part.section_cells.get(section) != frozenset() or part.section_exercises.get(section):
         raise ValueError("Only sections without code cells are marked read.")
     _add_mark(request, track=part.track, part=part.slug, kind=ProgressMark.Kind.READ, key=section)
+    return progress_for(request, part)
+
+
+def record_exercise_pass(request: HttpRequest, *, part: Part, exercise_id: str) -> dict:
+    """Note that an exercise passed its check; return the part's progress (as record_run)."""
+    _add_mark(
+        request, track=part.track, part=part.slug, kind=ProgressMark.Kind.PASS, key=exercise_id
+    )
     return progress_for(request, part)
 
 
@@ -125,6 +150,7 @@ def merge_visitor_progress(request: HttpRequest) -> None:
         for kind, keys in (
             (ProgressMark.Kind.CELL, marks.cells),
             (ProgressMark.Kind.READ, marks.reads),
+            (ProgressMark.Kind.PASS, marks.passed),
         )
         for key in sorted(keys)
     ]
@@ -132,6 +158,9 @@ def merge_visitor_progress(request: HttpRequest) -> None:
         ProgressMark.objects.bulk_create(rows, ignore_conflicts=True)
     pins_merge_visitor(request)
     work_history.merge_visitor(request)
+    from .exercises import exercises_merge_visitor  # exercises records passes through here
+
+    exercises_merge_visitor(request)
 
 
 def track_progress(track: Track, marks: dict) -> dict[str, dict]:
@@ -151,7 +180,8 @@ def resume_point(track: Track, progress: dict[str, dict]) -> tuple[Part, str] | 
 
 
 def track_progress_for_user(user: AbstractBaseUser) -> list[dict]:
-    """Per part of every track: {"part": PartRef, "done": int, "total": int}."""
+    """Per part of every track: {"part": PartRef, "done": int, "total": int,
+    "exercises_done": int, "exercises_total": int}."""
     marks = _user_marks(user)
     result = []
     for track in library().tracks:
@@ -162,6 +192,8 @@ def track_progress_for_user(user: AbstractBaseUser) -> list[dict]:
                     "part": PartRef(track.slug, part.slug, part.number, part.sidebar_title),
                     "done": progress["done"],
                     "total": progress["total"],
+                    "exercises_done": progress["exercises_done"],
+                    "exercises_total": progress["exercises_total"],
                 }
             )
     return result

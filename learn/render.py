@@ -25,7 +25,7 @@ from pygments.lexers import PythonLexer
 
 from agenticworks.markup import clean_html, make_markdown
 
-from .content import FENCE, PART_LINK, Cell, Part, Prose, Section
+from .content import FENCE, PART_LINK, Cell, Exercise, Part, Prose, Section
 
 ALERT = re.compile(r"^>\s*\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$", re.I)
 ALERT_TITLES = {
@@ -159,11 +159,32 @@ def render_cell(cell: Cell, *, lab: bool = False) -> str:
     )
 
 
+def exercise_marker(exercise_id: str) -> str:
+    """Where the learner's state on an exercise goes in the cached HTML (see learn_tags)."""
+    return f"<!--exercise-state:{exercise_id}-->"
+
+
+def render_exercise(exercise: Exercise) -> str:
+    lines = exercise.starter.split("\n")
+    return render_to_string(
+        "learn/_exercise.html",
+        {
+            "exercise": exercise,
+            "highlighted": highlight_python(exercise.starter),
+            "line_numbers": "\n".join(str(n) for n in range(1, len(lines) + 1)),
+            "rows": len(lines),
+            "state_marker": exercise_marker(exercise.id),
+        },
+    )
+
+
 def _render_blocks(blocks: list, *, track: str, lab: bool = False) -> SafeString:
     pieces = []
     for block in blocks:
         if isinstance(block, Cell):
             pieces.append(render_cell(block, lab=lab))
+        elif isinstance(block, Exercise):
+            pieces.append(render_exercise(block))
         elif isinstance(block, Prose) and not lab:
             pieces.append(render_prose(block.text, track=track))
     # Prose is sanitized above; cells come from an autoescaping template.
@@ -189,7 +210,8 @@ class RenderedSection:
 
     @property
     def has_cells(self) -> bool:
-        return bool(self.section.cells)
+        """Whether the section has code to run (cells or exercises), so no "mark as read"."""
+        return bool(self.section.cells or self.section.exercises)
 
 
 @dataclass(frozen=True)

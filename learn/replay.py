@@ -48,15 +48,19 @@ def run_cell(
     cell_id: str,
     code: str,
     filename: str,
+    check: dict | None = None,
     **options,
 ) -> Iterator[dict]:
     """`sandbox.run_cell`, but a new kernel first replays the learner's earlier cells; the
-    history is updated with the outcome. Same events; the result gains "replayed"."""
+    history is updated with the outcome. Same events; the result gains "replayed". With
+    `check` (an exercise's, see `sandbox.exercise_check`) only the asked code is checked."""
     kernel_id, _owner = sandbox.kernel_ids(learner, track, part)
     history = work_history.load(request, track, part)
     earlier = _before(history.cells, cell_id)
     run = functools.partial(sandbox.run_cell, learner=learner, track=track, part=part, **options)
     asked = {"cell_id": cell_id, "code": code, "filename": filename}
+    if check is not None:
+        asked["check"] = check
     notice, replay = "", None
     if history.cells and history.fresh:
         replay = yield from _replay(run, track, part, earlier)

@@ -13,6 +13,7 @@ another host and a message saying the state was lost.
 import base64
 import binascii
 import contextlib
+import functools
 import hmac
 import logging
 import os
@@ -33,6 +34,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sandbox import protocol
+
+from . import checklib
 
 log = logging.getLogger(__name__)
 
@@ -431,6 +434,7 @@ def run_cell(
     tier: str = "visitor",
     client: str = "",
     hold_if_new: bool = False,
+    check: dict | None = None,
 ) -> Iterator[dict]:
     """Run a cell in the learner's kernel for a part. Yields {"t": "state"}, {"t": "output"}
     events as they happen and always ends with one {"t": "result"} event.
@@ -438,7 +442,8 @@ def run_cell(
     `tier` ("member" | "visitor") and `client` (the address key) let the runner evict fairly.
     With `hold_if_new`, a runner that had to start a new kernel answers status "held" without
     running the code (its "reason" says why the old kernel went), so the site can replay the
-    learner's earlier cells first (learn.replay)."""
+    learner's earlier cells first (learn.replay). With `check` ({"source", "library"}; see
+    check_exercise) the runner checks the code after running it."""
     kernel_id, owner = kernel_ids(learner, track, part)
     payload = {
         "op": "run",
@@ -453,6 +458,26 @@ def run_cell(
         "client": client[:64],
         "hold_if_new": hold_if_new,
     }
+    if check is not None:  # an exercise's answer: the same run, then its check
+        payload.update(op="check", check=check)
+    yield from _run(payload, kernel_id=kernel_id, owner=owner)
+
+
+def exercise_check(check_source: str) -> dict:
+    """The `check` argument of `run_cell` for an exercise: its code then runs like a cell and,
+    if it ran without error, the check runs in the same kernel. The final {"t": "result"} event
+    carries "verdict": {"status": "pass"|"fail"|"crashed", "message", "detail"} or None when
+    the check did not run."""
+    return {"source": check_source, "library": checklib_source()}
+
+
+@functools.cache
+def checklib_source() -> str:
+    """The text of learn/checklib.py, which the kernel executes into a namespace of its own."""
+    return Path(checklib.__file__).read_text(encoding="utf-8")
+
+
+def _run(payload: dict, *, kernel_id: str, owner: str) -> Iterator[dict]:
     timeout = settings.SANDBOX_WALL_SECONDS + 30
     single = len(runner_addresses()) == 1
     try:
@@ -515,10 +540,20 @@ def _event(frame: dict) -> dict | None:
     return None
 
 
+def _verdict(value: Any) -> dict | None:
+    if not isinstance(value, dict) or value.get("status") not in ("pass", "fail", "crashed"):
+        return None
+    return {
+        "status": value["status"],
+        "message": str(value.get("message") or "")[:2000],
+        "detail": str(value.get("detail") or "")[:8000],
+    }
+
+
 def _result(frame: dict) -> dict:
     status = frame.get("status")
     rerun = frame.get("rerun")
-    return {
+    result = {
         "t": "result",
         "status": status if status in ("ok", "error", "limit", "held") else "error",
         "execution_count": frame.get("execution_count")
@@ -533,6 +568,10 @@ def _result(frame: dict) -> dict:
         "kernel": _kernel(frame.get("kernel"), "ready"),
         **({"reason": str(frame.get("reason") or "")[:40]} if status == "held" else {}),
     }
+    verdict = _verdict(frame.get("verdict"))
+    if verdict is not None:  # only a check answers with a verdict
+        result["verdict"] = verdict
+    return result
 
 
 def _kernel_call(op: str, *, learner: str, track: str, part: str) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import kernel_views, scratch_views, views
+from . import exercise_views, kernel_views, scratch_views, views
 
 app_name = "learn"
 urlpatterns = [
@@ -17,5 +17,20 @@ urlpatterns = [
     path("<slug:track>/<slug:part>/kernel/restart", kernel_views.restart, name="kernel_restart"),
     path(
         "<slug:track>/<slug:part>/kernel/interrupt", kernel_views.interrupt, name="kernel_interrupt"
+    ),
+    path(
+        "<slug:track>/<slug:part>/exercises/<str:exercise_id>/check",
+        exercise_views.check,
+        name="exercise_check",
+    ),
+    path(
+        "<slug:track>/<slug:part>/exercises/<str:exercise_id>/hint",
+        exercise_views.hint,
+        name="exercise_hint",
+    ),
+    path(
+        "<slug:track>/<slug:part>/exercises/<str:exercise_id>/solution",
+        exercise_views.solution,
+        name="exercise_solution",
     ),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from agenticworks import ratelimit
 from forum.selectors import topics_for_part
 
-from . import pins, progress, scratch
+from . import exercises, pins, progress, scratch
 from .content import Part, Track, library
 from .notebook import colab_url, notebook_json
 from .render import rendered
@@ -100,6 +100,7 @@ def lesson(request, track: str, part: str):
             "sections": [(section, sections[section.number]) for section in body.sections],
             "pins": pins.pins_for(request, track=found.track, part=found.slug),
             "topics": topics_for_part(request.user, found.key, limit=5),
+            "exercise_states": exercises.states_html(request, found),
         }
     )
     return render(request, "learn/lesson.html", context)
@@ -109,6 +110,7 @@ def lab(request, track: str, part: str):
     found_track, found = _get_part(track, part)
     context = _part_context(request, found_track, found)
     context["body"] = rendered(found, lab=True)
+    context["exercise_states"] = exercises.states_html(request, found)
     if request.user.is_authenticated:
         context["scratch_cells"] = scratch.scratch_cells_for(
             request.user, track=found.track, part=found.slug

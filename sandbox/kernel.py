@@ -304,6 +304,8 @@ class Kernel:
         code = message.get("code", "")
         filename = message.get("filename") or f"<cell {self.execution_count}>"
         error = self.execute(code, filename)
+        check = message.get("check")
+        verdict = self.check(check) if isinstance(check, dict) and error is None else None
         try:
             self.in_user_code = True
             self.flush_figures()
@@ -324,9 +326,40 @@ class Kernel:
                 "truncated": self.truncated,
                 "skipped_figures": self.skipped_figures,
                 "out_of_memory": self.out_of_memory,
+                "verdict": verdict,
             }
         )
         self.interrupt_pending = False  # a late Ctrl-C belongs to this run, not the next one
+
+    # -- exercise checks ----------------------------------------------------------------------
+    def check(self, request: dict) -> dict:
+        """Run an exercise's check against the learner's globals, before figures are closed.
+
+        The check library is executed into a dict of its own, so nothing the learner defined or
+        rebound (`check`, `expect_close`, NumPy's functions) reaches the verdict: NumPy and the
+        builtins are put back as they were when the kernel started while the check runs.
+        """
+        library, source = request.get("library"), request.get("source")
+        if not isinstance(library, str) or not isinstance(source, str):
+            return {"status": "crashed", "detail": "bad check request"}
+        self.flush_streams()
+        try:
+            self.in_user_code = True
+            with _pristine():
+                helpers: dict = {"__name__": "checklib", "__builtins__": builtins}
+                exec(compile(library, "<checklib>", "exec"), helpers)  # noqa: S102
+                message = helpers["run_check"](source, self.namespace, "<check>")
+            self.in_user_code = False
+        except KeyboardInterrupt:
+            self.in_user_code = False
+            return {"status": "interrupted"}
+        except BaseException as exc:  # noqa: BLE001 - a crashing check is our bug, not theirs
+            self.in_user_code = False
+            detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            return {"status": "crashed", "detail": detail[-TRACEBACK_CHARS // 4 :]}
+        if message is None:
+            return {"status": "pass"}
+        return {"status": "fail", "message": str(message)[:2000]}
 
     def serve(self) -> None:
         """Answer the runner until it hangs up."""
@@ -397,6 +430,40 @@ def summarise(namespace: dict) -> list[dict]:
     return variables
 
 
+_PRISTINE: dict = {}  # module → its namespace as the kernel started, before any learner code
+
+
+def _remember_pristine() -> None:
+    import numpy
+
+    for module in (builtins, numpy, numpy.linalg, numpy.random):
+        _PRISTINE[module] = dict(vars(module))
+
+
+class _pristine:  # noqa: N801 - used as `with _pristine():`
+    """Put the remembered module attributes back for a while, then the learner's again."""
+
+    def __enter__(self) -> None:
+        self.changed: list[tuple[dict, str, object]] = []
+        for module, original in _PRISTINE.items():
+            namespace = vars(module)
+            for name, value in original.items():
+                current = namespace.get(name, _MISSING)
+                if current is not value:
+                    self.changed.append((namespace, name, current))
+                    namespace[name] = value
+
+    def __exit__(self, *exc) -> None:
+        for namespace, name, value in self.changed:
+            if value is _MISSING:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+
+_MISSING = object()
+
+
 def _interrupt(kernel: Kernel):
     def handler(signum, frame):
         # Only the learner's code is interrupted; a signal that lands while the kernel is
@@ -419,6 +486,7 @@ def prepare(sock, *, limits: dict, names: dict) -> Kernel:
     builtins.input = _no_input
     plt.show = lambda *args, **kwargs: kernel.flush_figures()
     signal.signal(signal.SIGINT, _interrupt(kernel))
+    _remember_pristine()
     return kernel
 
 

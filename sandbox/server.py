@@ -9,6 +9,10 @@ Requests (one per connection; frames as in protocol.py):
         then {"t": "result", "status": "ok" | "error" | "limit", ...}; with "hold_if_new", a
         run that had to start a new kernel answers {"t": "result", "status": "held", "reason"}
         without running the code (the site replays the learner's cells first)
+  {"op": "check", ...as run..., "check": {"source": str, "library": str}}
+      → as run; after code that ran without error the kernel runs the check in a namespace of
+        its own and the result carries "verdict": {"status": "pass" | "fail" | "crashed" |
+        "interrupted", "message": str, "detail": str} (null when the check did not run)
   {"op": "restart" | "interrupt" | "shutdown", "kernel": id} → {"t": "kernel", "state": ...}
   {"op": "inspect", "kernel": id, "owner": id} → {"t": "inspect", "state": ..., "variables": [...]}
       (names, types, shapes and small scalar values of the owner's kernel, for the tutor)
@@ -547,8 +551,9 @@ class Runner:
             return
         if tombstone is not None:  # a new kernel: "starting" was said; now it runs the cell
             reply({"t": "state", "state": "busy"})
+        check = request.get("check") if request.get("op") == "check" else None
         try:
-            outcome = self._execute(kernel, code, filename, reply)
+            outcome = self._execute(kernel, code, filename, reply, check=check)
         except Exception:
             log.exception("run failed")
             outcome = {"ok": False, "status": "error", "stopped": "crashed"}
@@ -584,6 +589,7 @@ class Runner:
                 "limit": outcome.get("limit"),
                 "rerun": rerun,
                 "kernel": self.kernel_info(state),
+                "verdict": outcome.get("verdict"),
             }
         )
 
@@ -609,7 +615,9 @@ class Runner:
         limits["idle_minutes"] = round(self.limits.idle_seconds / 60)
         return limits
 
-    def _execute(self, kernel: Kernel, code: str, filename: str, reply) -> dict:
+    def _execute(
+        self, kernel: Kernel, code: str, filename: str, reply, *, check: dict | None = None
+    ) -> dict:
         """Send one cell to the kernel and relay its outputs, enforcing every per-run limit."""
         limits = self.limits
         self._drain(kernel)
@@ -621,7 +629,13 @@ class Runner:
             with contextlib.suppress(OSError, ValueError):
                 resource.prlimit(kernel.pid, resource.RLIMIT_CPU, (ceiling, ceiling))
         try:
-            protocol.send(kernel.sock, {"op": "run", "code": code, "filename": filename})
+            order = {"op": "run", "code": code, "filename": filename}
+            if isinstance(check, dict):
+                order["check"] = {
+                    "source": str(check.get("source", "")),
+                    "library": str(check.get("library", "")),
+                }
+            protocol.send(kernel.sock, order)
         except OSError:
             return {"ok": False, "status": "error", "stopped": "crashed"}
         start = time.monotonic()
@@ -781,6 +795,7 @@ class Runner:
             "limit": limit if status == "limit" else None,
             "message": self._limit_message(limit, killed=False) if limit else "",
             "notes": notes,
+            "verdict": _clean_verdict(done.get("verdict")) if status == "ok" else None,
         }
 
     def _limit_message(self, limit: str | None, *, killed: bool) -> str:
@@ -993,6 +1008,21 @@ def _size(n: int) -> str:
     return f"{n / MIB:g} MiB" if n >= MIB else f"{n / 1024:g} KiB"
 
 
+def _clean_verdict(verdict) -> dict | None:
+    """A check's verdict as the kernel reported it, reduced to known fields and sizes."""
+    if not isinstance(verdict, dict) or verdict.get("status") not in VERDICTS:
+        return None
+    message, detail = verdict.get("message"), verdict.get("detail")
+    return {
+        "status": verdict["status"],
+        "message": message[:2000] if isinstance(message, str) else "",
+        "detail": detail[:8000] if isinstance(detail, str) else "",
+    }
+
+
+VERDICTS = ("pass", "fail", "crashed", "interrupted")
+
+
 def _clean_error(output: dict) -> dict:
     traceback_ = output.get("traceback")
     lines = (
@@ -1107,7 +1137,7 @@ class _Handler(socketserver.BaseRequestHandler):
 
         op = request.get("op")
         try:
-            if op == "run":
+            if op in ("run", "check"):
                 runner.run(request, reply)
             elif op == "restart":
                 reply(runner.restart(str(request.get("kernel", ""))))

@@ -44,7 +44,9 @@ def member_progress(
         "parts": parts,
         "done": done,
         "total": total,
-        "started": [row for row in parts if row["done"]],
+        "exercises_done": sum(row.get("exercises_done", 0) for row in parts),
+        "exercises_total": sum(row.get("exercises_total", 0) for row in parts),
+        "started": [row for row in parts if row["done"] or row.get("exercises_done")],
         "public": profile.progress_public,
     }
 

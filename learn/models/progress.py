@@ -10,6 +10,7 @@ class ProgressMark(models.Model):
     class Kind(models.TextChoices):
         CELL = "cell", "Cell ran without error"
         READ = "read", "Section read"
+        PASS = "pass", "Exercise passed"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_marks"
@@ -17,7 +18,9 @@ class ProgressMark(models.Model):
     track = models.SlugField(max_length=80)
     part = models.SlugField(max_length=80)
     kind = models.CharField(max_length=4, choices=Kind.choices)
-    key = models.CharField(max_length=64, help_text="The cell id, or the section number.")
+    key = models.CharField(
+        max_length=64, help_text="The cell id, the section number, or the exercise id."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

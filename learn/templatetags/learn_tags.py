@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -42,3 +43,14 @@ def cell_label(part_key: str, cell_id: str) -> str:
     from learn.catalog import cell_label as label
 
     return label(part_key, cell_id)
+
+
+@register.filter
+def with_exercise_states(html: str, states: dict | None) -> str:
+    """Put each exercise's state (rendered by the view, see learn.exercises.states_html) into
+    a section's cached HTML, in place of its marker."""
+    for marker, state_html in (states or {}).items():
+        if marker in html:
+            html = html.replace(marker, state_html)
+    # Both pieces are ours: the cached, sanitized lesson HTML and an autoescaped template.
+    return mark_safe(html)

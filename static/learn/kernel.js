@@ -423,3 +423,6 @@ function init(lesson) {
 }
 
 for (const lesson of document.querySelectorAll("[data-lesson]")) init(lesson);
+
+// For exercises.js: the same output rendering and CSRF token as cell runs.
+export { OutputView, csrfToken };

@@ -167,7 +167,9 @@ def test_pin_a_plot_and_unpin_it(browser):
         """,
         figure_id,
     )
-    driver.find_element(By.CSS_SELECTOR, "[data-figure-action='pin']").click()
+    pin = driver.find_element(By.CSS_SELECTOR, "[data-figure-action='pin']")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", pin)
+    pin.click()
     pinned = wait_for(
         driver,
         lambda d: d.find_elements(

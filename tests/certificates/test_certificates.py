@@ -33,6 +33,11 @@ def finish(user, *, leave_out: str | None = None) -> None:
             if number == leave_out:
                 continue
             kind, keys = ("cell", cells) if cells else ("read", [number])
+            passed = part.section_exercises.get(number, ())
+            marks += [
+                ProgressMark(user=user, track=TRACK, part=part.slug, kind="pass", key=e)
+                for e in passed
+            ]
             marks += [
                 ProgressMark(user=user, track=TRACK, part=part.slug, kind=kind, key=k) for k in keys
             ]
@@ -55,6 +60,7 @@ def test_a_member_who_finished_gets_a_certificate_with_their_chosen_name(member_
     assert response["Location"] == certificate.get_absolute_url()
     assert len(certificate.code) >= 20
     assert (certificate.name, certificate.parts_done) == ("Ada Lovelace", 3)
+    assert certificate.exercises_done == 1  # the fixture's one exercise, passed
     # Claiming again returns the same certificate.
     assert claim(member_client)["Location"] == certificate.get_absolute_url()
     assert Certificate.objects.count() == 1
@@ -97,7 +103,8 @@ def test_a_visitor_who_finished_is_asked_to_sign_up_and_keeps_progress(client, d
     for part in library().track(TRACK).parts:
         cells = sorted(c for ids in part.section_cells.values() for c in ids)
         reads = [n for n, ids in part.section_cells.items() if not ids]
-        stored[f"{TRACK}/{part.slug}"] = {"cell": cells, "read": reads}
+        passed = sorted(part.exercise_map)
+        stored[f"{TRACK}/{part.slug}"] = {"cell": cells, "read": reads, "pass": passed}
     session["learn_progress"] = stored
     session.save()
     assert (

@@ -37,6 +37,8 @@ def test_a_section_is_done_when_all_its_cells_ran_without_error(visitor):
         "done": 0,
         "total": 2,
         "sections": {"1.1": False, "1.2": False},
+        "exercises_done": 0,
+        "exercises_total": 0,
     }
     assert run(request, "setup")["sections"] == {"1.1": True, "1.2": False}
     assert run(request, "agreement", ok=False)["done"] == 1  # an error does not count
@@ -44,6 +46,8 @@ def test_a_section_is_done_when_all_its_cells_ran_without_error(visitor):
         "done": 2,
         "total": 2,
         "sections": {"1.1": True, "1.2": True},
+        "exercises_done": 0,
+        "exercises_total": 0,
     }
 
 
@@ -55,7 +59,7 @@ def test_scratch_and_unknown_cells_do_not_count(visitor):
         "done": 0,
         "total": 0,
         "sections": {},
-    }
+    }  # no such part
 
 
 def test_status_line_count_follows_runs(visitor):
@@ -81,7 +85,13 @@ def test_mark_read_answers_json_for_the_page_script(member_client, member):
         lesson_url("02-neuron", "read"), {"section": "2.2"}, HTTP_ACCEPT="application/json"
     )
     assert response.json() == {
-        "progress": {"done": 1, "total": 2, "sections": {"2.1": False, "2.2": True}}
+        "progress": {
+            "done": 1,
+            "total": 2,
+            "sections": {"2.1": False, "2.2": True},
+            "exercises_done": 0,
+            "exercises_total": 1,
+        }
     }
     assert ProgressMark.objects.filter(user=member, kind="read", key="2.2").count() == 1
 

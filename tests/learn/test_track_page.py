@@ -49,13 +49,18 @@ def test_finished_track(visitor):
         visitor,
         {
             f"{TRACK}/01-grids": {"cell": ["setup", "make-lines", "agreement"]},
-            f"{TRACK}/02-neuron": {"cell": ["setup", "weights", "weights-plot"], "read": ["2.2"]},
+            f"{TRACK}/02-neuron": {
+                "cell": ["setup", "weights", "weights-plot"],
+                "read": ["2.2"],
+                "pass": ["middle-score"],
+            },
             f"{TRACK}/03-voting": {"cell": ["setup", "votes", "threshold"]},
         },
     )
     html = visitor.get(f"/learn/{TRACK}/").content.decode()
     assert "Track complete." in html
     assert "Sign up to receive your certificate" in html
+    assert "1/1 exercises" in html
     lesson = visitor.get(f"/learn/{TRACK}/03-voting/").content.decode()
     nav = lesson.split('class="lesson-parts"', 1)[1].split("</nav>", 1)[0]
     assert nav.count("(finished)") == 3
@@ -101,3 +106,11 @@ def test_home_page_without_lessons(visitor, settings, tmp_path):
     settings.LESSONS_DIR = tmp_path
     html = visitor.get("/").content.decode()
     assert 'href="/learn/">Start Track 1</a>' in html
+
+
+def test_a_section_with_an_exercise_waits_for_its_pass(visitor):
+    cells = {"cell": ["setup", "weights", "weights-plot"], "read": ["2.2"]}
+    set_visitor_progress(visitor, {f"{TRACK}/02-neuron": cells})
+    html = visitor.get(f"/learn/{TRACK}/").content.decode()
+    assert "1/2 sections · 0/1 exercises" in html
+    assert "Resume: Part 1, section 1.1" in html

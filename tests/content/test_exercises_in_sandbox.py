@@ -1,0 +1,90 @@
+"""Every exercise of every part through the HTTP check endpoint and the real runner, under the
+default limits: after the cells above it ran, the starter fails with a message, each `wrong:`
+answer gets feedback that is not the generic message and contains its `says`, and the solution
+passes. The fixture track's exercise is always included, so this runs even before the lessons
+have exercises."""
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+
+from learn import checklib, content
+from tests.content.test_exercise_answers import _cells_above
+from tests.content.test_parts_in_sandbox import DEFAULT_LIMITS
+from tests.sandbox.fixtures import launch
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.django_db]
+
+ROOTS = (
+    Path(django_settings.BASE_DIR) / "tests" / "learn" / "content",
+    Path(django_settings.BASE_DIR) / "lessons_content",
+)
+
+
+def _exercises() -> list:
+    found = []
+    for root in ROOTS:
+        for track in content.library(root).tracks:
+            for part in track.parts:
+                found.extend(
+                    pytest.param(root, track.slug, part.slug, e.id, id=f"{part.slug}:{e.id}")
+                    for e in part.exercises
+                )
+    return found
+
+
+@pytest.fixture(scope="module")
+def default_runner(tmp_path_factory):
+    runner = launch(tmp_path_factory.mktemp("exercise-runner"), **DEFAULT_LIMITS)
+    yield runner
+    runner.stop()
+
+
+@pytest.fixture
+def site(settings, default_runner):
+    settings.SANDBOX_SOCKET = default_runner.socket_path
+    settings.SANDBOX_RUNNERS = []
+    settings.SANDBOX_KERNEL_NAMESPACE = uuid.uuid4().hex
+    settings.SANDBOX_RUNS_PER_MINUTE = 10_000
+    for name, value in DEFAULT_LIMITS.items():
+        setattr(settings, f"SANDBOX_{name.upper()}", value)
+    return settings
+
+
+def _post(client: Client, url: str, body: dict) -> dict:
+    response = client.post(
+        url, data=json.dumps(body), content_type="application/json", HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 200, response.content[:500]
+    return response.json()
+
+
+@pytest.mark.parametrize(("root", "track", "slug", "exercise_id"), _exercises())
+def test_the_exercise_through_the_check_endpoint(site, root, track, slug, exercise_id):
+    site.LESSONS_DIR = root
+    part = content.library(root).part(track, slug)
+    exercise = part.exercise_map[exercise_id]
+    client = Client()
+    for cell in _cells_above(part, exercise):
+        answer = _post(
+            client, reverse("learn:run", args=[track, slug]), {"cell": cell.id, "code": cell.source}
+        )
+        assert answer["status"] == "ok", (cell.id, answer.get("message"), answer["outputs"])
+    check_url = reverse("learn:exercise_check", args=[track, slug, exercise_id])
+
+    starter = _post(client, check_url, {"code": exercise.starter})
+    assert starter["status"] == "fail", starter
+    assert starter["message"]
+    for wrong in exercise.wrong:
+        answer = _post(client, check_url, {"code": wrong.code})
+        assert answer["status"] == "fail", (wrong.code, answer)
+        assert answer["message"] != checklib.GENERIC
+        assert wrong.says.lower() in answer["message"].lower(), (wrong.says, answer["message"])
+    solution = _post(client, check_url, {"code": exercise.solution})
+    assert solution["status"] == "pass", solution
+    assert solution["solved"] is True
