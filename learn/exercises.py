@@ -225,6 +225,7 @@ def check_answer(
         "kernel": result.get("kernel", {"state": "unknown"}),
         "duration_ms": result.get("duration_ms", 0),
         "rerun": result.get("rerun", []),
+        "replayed": result.get("replayed", []),
         "progress": part_progress,
     }
     if status == "error" and isinstance(result.get("help"), dict):

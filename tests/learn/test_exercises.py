@@ -354,8 +354,9 @@ def test_lesson_page_query_counts_with_exercises(visitor, member_client, django_
     visitor.get(lesson_url(PART))  # warm the lesson cache
     with django_assert_num_queries(1):  # a first-time visitor: the forum topics only
         visitor.get(lesson_url(PART))
-    # as for a part without exercises (8), plus the member's exercise states
-    with django_assert_num_queries(9):
+    # as for a part without exercises (8, with the tutor's history), plus the member's
+    # exercise states
+    with django_assert_num_queries(10):
         member_client.get(lesson_url(PART))
 
 
@@ -364,7 +365,7 @@ def test_profile_and_track_page_show_exercises(member_client, member):
 
     ProgressMark.objects.create(user=member, track=TRACK, part=PART, kind="pass", key=EXERCISE)
     page = member_client.get(reverse("member", args=[member.username])).content.decode()
-    assert "0 of 5 sections done; 1 of 1 exercises passed." in " ".join(page.split())
+    assert "0 of 6 sections done; 1 of 1 exercises passed." in " ".join(page.split())
     assert "0/2 · exercises 1/1" in page
     track_page = member_client.get(f"/learn/{TRACK}/").content.decode()
     assert "0/2 sections · 1/1 exercises" in track_page
@@ -379,3 +380,24 @@ def test_runner_down_is_a_calm_503(runner, visitor, settings, tmp_path):
     assert answer["kernel"]["state"] == "unavailable"
     assert "not available" in answer["message"]
     assert answer["solved"] is False
+
+
+def test_a_check_error_carries_help_naming_the_cell_that_defines_the_name(runner, client):
+    answer = check(client, "middle = np.zeros(9)\nscore = weights @ middle + bias")
+    assert answer["status"] == "error"
+    help_ = answer["help"]
+    assert "cell 001" in help_["text"] or "cell 001" in help_.get("run_label", "")
+    assert all("debug" not in output for output in answer["outputs"])
+
+
+def test_a_check_on_a_kernel_the_runner_lost_replays_the_cells_above_first(runner, client):
+    from learn import sandbox as seam
+
+    run_cells_above(client)
+    learner = f"s{client.session.session_key}"
+    kernel_id, _owner = seam.kernel_ids(learner, TRACK, PART)
+    runner.call({"op": "shutdown", "kernel": kernel_id})
+    answer = check(client, SOLUTION)
+    assert answer["status"] == "pass", answer
+    assert answer["kernel"]["state"] == "restored"
+    assert answer["replayed"] == ["setup", "weights", "weights-plot"]
