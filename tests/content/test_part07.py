@@ -70,7 +70,7 @@ def test_playground_claims_of_the_experiment_hold(part):
     ns = part.namespace
     assert _playground_right(ns, 3, "tanh", 300) == 4  # the default shows a solved XOR
     for activation in ns["ACTIVATIONS"]:
-        assert _playground_right(ns, 1, activation, 2000) <= 3  # one member: a straight line
+        assert _playground_right(ns, 1, activation, 1000) <= 3  # one member: a straight line
     assert _playground_right(ns, 2, "tanh", 200) == 4  # tanh is fast …
     assert _playground_right(ns, 2, "sigmoid", 200) < 4  # … sigmoid slower
-    assert _playground_right(ns, 4, "tanh", 2000) == 2  # the unlucky start
+    assert _playground_right(ns, 4, "tanh", 1000) == 2  # the unlucky start
