@@ -83,3 +83,18 @@ def test_committee_accuracy_falls_as_noise_grows(part):
     accuracy = part.namespace["accuracy_by_noise"]["small committee"]
     assert accuracy[0] >= 0.99
     assert accuracy[-1] < accuracy[0] - 0.2
+
+
+def test_threshold_experiment_claims_hold_at_both_ends_of_the_slider(part):
+    """'What to look for' under the threshold experiment: recall 1.0 far left, precision 1.0 far
+    right, and recall falling as the line moves right."""
+    ns = part.namespace
+    proba, truth, scores = ns["committee_test_proba"], ns["y_test"], ns["scores"]
+
+    def at(threshold):
+        return scores(truth, (proba >= threshold).astype(int))
+
+    assert at(0.02)["recall"] == 1.0
+    assert at(0.98)["precision"] == 1.0
+    assert at(0.98)["recall"] < at(0.5)["recall"] < at(0.02)["recall"]
+    assert at(0.02)["precision"] < at(0.5)["precision"]

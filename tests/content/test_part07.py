@@ -58,3 +58,19 @@ def test_more_hidden_members_fit_the_curve_better(part):
         errors.append(np.mean((prediction - ns["y_curve"]) ** 2))
     assert errors == sorted(errors, reverse=True)
     assert errors[-1] < 0.02
+
+
+def _playground_right(ns, hidden, activation, epochs):
+    predict = ns["train_playground"](hidden, activation, epochs)
+    return int(np.sum((predict(ns["X_xor"]) >= 0.5) == ns["y_xor"]))
+
+
+def test_playground_claims_of_the_experiment_hold(part):
+    """The 'what to look for' sentences of the XOR playground, checked at the settings they name."""
+    ns = part.namespace
+    assert _playground_right(ns, 3, "tanh", 300) == 4  # the default shows a solved XOR
+    for activation in ns["ACTIVATIONS"]:
+        assert _playground_right(ns, 1, activation, 1000) <= 3  # one member: a straight line
+    assert _playground_right(ns, 2, "tanh", 200) == 4  # tanh is fast …
+    assert _playground_right(ns, 2, "sigmoid", 200) < 4  # … sigmoid slower
+    assert _playground_right(ns, 4, "tanh", 1000) == 2  # the unlucky start

@@ -56,3 +56,19 @@ def test_oversized_init_explodes_and_clipping_keeps_training_finite(part):
     assert not np.all(np.isfinite(ns["unclipped"]))
     assert np.all(np.isfinite(ns["clipped"]))
     assert ns["clipped"][-1] < 0.1
+
+
+def test_remedy_experiment_claims_hold(part):
+    """The 'what to look for' sentences of the L2/dropout experiment, at the settings they name."""
+    run = part.namespace["remedy_run"]
+    plain, light_l2, heavy_l2 = run(0.0, 0.0), run(0.01, 0.0), run(0.04, 0.0)
+    assert plain["val"][-1] > min(plain["val"]) + 0.05  # the grey curve turns up
+    for remedied in (light_l2, run(0.0, 0.5), run(0.0, 0.75)):
+        assert remedied["val"][-1] == pytest.approx(min(remedied["val"]), abs=0.02)  # still falling
+        assert remedied["train"][-1] > plain["train"][-1]  # memorising is harder
+    light_dropout = run(0.0, 0.25)
+    turn = int(np.argmin(light_dropout["val"]))
+    assert light_dropout["epoch"][turn] > plain["epoch"][int(np.argmin(plain["val"]))]  # delayed
+    assert light_dropout["val"][-1] > light_dropout["val"][turn]  # … but it still turns
+    assert heavy_l2["train"][-1] > 0.4  # far above zero
+    assert heavy_l2["val"][-1] > min(plain["val"])  # worse than the plain network's best

@@ -74,3 +74,16 @@ def test_softmax_extension_learns_three_classes(part):
     ns = part.namespace
     assert ns["three_class_accuracy"] > 0.85
     assert ns["confusion_3"].shape == (3, 3)
+
+
+def test_noise_capacity_experiment_claims_hold(part):
+    """The 'what to look for' sentences of the noise/hidden-size experiment."""
+    quick_run = part.namespace["quick_run"]
+
+    def accuracy(noise, hidden_size):
+        model, X, y = quick_run(noise, hidden_size)
+        return model.accuracy(X, y)
+
+    assert accuracy(0.2, 8) >= 0.95  # low noise, enough members: the rows pull apart
+    assert accuracy(0.8, 8) < accuracy(0.2, 8) - 0.1  # noise makes images ambiguous
+    assert max(accuracy(0.2, 1), accuracy(0.2, 2)) < 0.9  # too small a committee
