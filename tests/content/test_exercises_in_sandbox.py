@@ -70,21 +70,29 @@ def test_the_exercise_through_the_check_endpoint(site, root, track, slug, exerci
     part = content.library(root).part(track, slug)
     exercise = part.exercise_map[exercise_id]
     client = Client()
-    for cell in _cells_above(part, exercise):
-        answer = _post(
-            client, reverse("learn:run", args=[track, slug]), {"cell": cell.id, "code": cell.source}
-        )
-        assert answer["status"] == "ok", (cell.id, answer.get("message"), answer["outputs"])
     check_url = reverse("learn:exercise_check", args=[track, slug, exercise_id])
 
-    starter = _post(client, check_url, {"code": exercise.starter})
+    def answer(code: str) -> dict:
+        """Check `code` in a fresh kernel that ran the cells above, as each learner's would
+        (a wrong answer may change the lesson's objects in place)."""
+        client.post(reverse("learn:kernel_restart", args=[track, slug]))
+        for cell in _cells_above(part, exercise):
+            ran = _post(
+                client,
+                reverse("learn:run", args=[track, slug]),
+                {"cell": cell.id, "code": cell.source},
+            )
+            assert ran["status"] == "ok", (cell.id, ran.get("message"), ran["outputs"])
+        return _post(client, check_url, {"code": code})
+
+    starter = answer(exercise.starter)
     assert starter["status"] == "fail", starter
     assert starter["message"]
     for wrong in exercise.wrong:
-        answer = _post(client, check_url, {"code": wrong.code})
-        assert answer["status"] == "fail", (wrong.code, answer)
-        assert answer["message"] != checklib.GENERIC
-        assert wrong.says.lower() in answer["message"].lower(), (wrong.says, answer["message"])
-    solution = _post(client, check_url, {"code": exercise.solution})
+        feedback = answer(wrong.code)
+        assert feedback["status"] == "fail", (wrong.code, feedback)
+        assert feedback["message"] != checklib.GENERIC
+        assert wrong.says.lower() in feedback["message"].lower(), (wrong.says, feedback["message"])
+    solution = answer(exercise.solution)
     assert solution["status"] == "pass", solution
     assert solution["solved"] is True
