@@ -12,9 +12,9 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
 from agenticworks import ratelimit
-from learn import address_limits, errorhelp, exercises, figures, replay, sandbox
+from learn import errorhelp, exercises, figures, replay, sandbox
 from learn.content import Exercise, Part, library
-from learn.kernel_views import _check_part, _error, _parse, _run_limit, run_fields
+from learn.kernel_views import _check_part, _error, _parse, admit_run, run_fields
 
 
 def _find(track: str, part: str, exercise_id: str) -> tuple[Part, Exercise] | JsonResponse:
@@ -37,15 +37,9 @@ def check(request: HttpRequest, track: str, part: str, exercise_id: str):
     body, problem = _parse(request, cell=False)
     if problem:
         return problem
-    if refused := address_limits.before_session(request):
-        return _error(refused, 429)
-    learner = figures.learner_key(request)
-    if problem := _run_limit(learner):
-        return problem
-    if refused := address_limits.before_kernel(
-        request, sandbox.kernel_ids(learner, track, part)[0]
-    ):
-        return _error(refused, 429)
+    learner, refusal = admit_run(request, track=track, part=part)
+    if refusal:
+        return refusal
     events = replay.run_cell(
         request,
         learner=learner,

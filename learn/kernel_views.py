@@ -91,15 +91,9 @@ def run(request: HttpRequest, track: str, part: str):
     cell_id = body["cell"]
     if not catalog.is_known_cell(track, part, cell_id):
         return _error(f"This part has no cell {cell_id[:64]!r}.", 404)
-    if refused := address_limits.before_session(request):
-        return _error(refused, 429)
-    learner = figures.learner_key(request)
-    if problem := _run_limit(learner):
-        return problem
-    if refused := address_limits.before_kernel(
-        request, sandbox.kernel_ids(learner, track, part)[0]
-    ):
-        return _error(refused, 429)
+    learner, refusal = admit_run(request, track=track, part=part)
+    if refusal:
+        return refusal
     label = body.get("label")
     filename = f"<{label}>" if isinstance(label, str) and LABEL.fullmatch(label) else None
     events = replay.run_cell(
@@ -122,6 +116,21 @@ def run(request: HttpRequest, track: str, part: str):
         response["X-Accel-Buffering"] = "no"  # nginx: pass lines on as they come
         return response
     return _json(results)
+
+
+def admit_run(request: HttpRequest, *, track: str, part: str) -> tuple[str, JsonResponse | None]:
+    """The learner's key and, when a run (or a check) is refused, the 429 answer: limits per
+    client address on new sessions and kernels, and the learner's own runs per minute."""
+    if refused := address_limits.before_session(request):
+        return "", _error(refused, 429)
+    learner = figures.learner_key(request)
+    if problem := _run_limit(learner):
+        return learner, problem
+    if refused := address_limits.before_kernel(
+        request, sandbox.kernel_ids(learner, track, part)[0]
+    ):
+        return learner, _error(refused, 429)
+    return learner, None
 
 
 def _run_limit(learner: str) -> JsonResponse | None:

@@ -5,7 +5,6 @@ passes. The fixture track's exercise is always included, so this runs even befor
 have exercises."""
 
 import json
-import uuid
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,7 @@ from django.urls import reverse
 
 from learn import checklib, content
 from tests.content.test_exercise_answers import _cells_above
-from tests.content.test_parts_in_sandbox import DEFAULT_LIMITS
-from tests.sandbox.fixtures import launch
+from tests.content.test_parts_in_sandbox import default_runner, site  # noqa: F401
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db]
 
@@ -38,22 +36,12 @@ def _exercises() -> list:
     return found
 
 
-@pytest.fixture(scope="module")
-def default_runner(tmp_path_factory):
-    runner = launch(tmp_path_factory.mktemp("exercise-runner"), **DEFAULT_LIMITS)
-    yield runner
-    runner.stop()
-
-
 @pytest.fixture
-def site(settings, default_runner):
-    settings.SANDBOX_SOCKET = default_runner.socket_path
-    settings.SANDBOX_RUNNERS = []
-    settings.SANDBOX_KERNEL_NAMESPACE = uuid.uuid4().hex
-    settings.SANDBOX_RUNS_PER_MINUTE = 10_000
-    for name, value in DEFAULT_LIMITS.items():
-        setattr(settings, f"SANDBOX_{name.upper()}", value)
-    return settings
+def checking_site(site):  # noqa: F811 - the imported fixture, by name
+    """The lesson runner under the default limits (test_parts_in_sandbox's), many checks a
+    minute allowed."""
+    site.SANDBOX_RUNS_PER_MINUTE = 10_000
+    return site
 
 
 def _post(client: Client, url: str, body: dict) -> dict:
@@ -65,8 +53,8 @@ def _post(client: Client, url: str, body: dict) -> dict:
 
 
 @pytest.mark.parametrize(("root", "track", "slug", "exercise_id"), _exercises())
-def test_the_exercise_through_the_check_endpoint(site, root, track, slug, exercise_id):
-    site.LESSONS_DIR = root
+def test_the_exercise_through_the_check_endpoint(checking_site, root, track, slug, exercise_id):
+    checking_site.LESSONS_DIR = root
     part = content.library(root).part(track, slug)
     exercise = part.exercise_map[exercise_id]
     client = Client()
