@@ -128,8 +128,14 @@ def drive_part_2_to_everything_at_once(driver) -> None:
     check.click()
     label = exercise.find_element(By.CSS_SELECTOR, "[data-exercise-state-label]")
     wait_for(driver, lambda d: label.text == "failed", 30)
+    feedback = exercise.find_element(By.CSS_SELECTOR, "[data-exercise-feedback]")
+    said = feedback.text
     exercise.find_element(By.CSS_SELECTOR, '[data-exercise-action="hint"]').send_keys(Keys.ENTER)
     wait_for(driver, lambda d: exercise.find_elements(By.CSS_SELECTOR, ".exercise-hint"))
+    # The hint count joins what the check said; it does not replace it. Quoted code is code.
+    assert feedback.text == f"{said} Hint 1 of 3."
+    assert feedback.find_element(By.TAG_NAME, "code").text == "neuron_sum"
+    assert "`" not in feedback.text
 
     experiment = driver.find_element(By.ID, "cell-experiment-member-weights")
     slider = wait_for(
@@ -146,6 +152,16 @@ def drive_part_2_to_everything_at_once(driver) -> None:
         30,
     )
     assert experiment.find_elements(By.CSS_SELECTOR, "[data-cell-output] img")
+    # The exact-value box sits beside its slider (also on a phone); the value is not shown twice.
+    number = experiment.find_element(By.CSS_SELECTOR, ".control-number")
+    middle = lambda e: e.rect["y"] + e.rect["height"] / 2  # noqa: E731
+    assert abs(middle(number) - middle(slider)) < number.rect["height"] / 2
+    readout = experiment.find_element(By.CSS_SELECTOR, ".control-value")
+    text_width = (
+        "const range = document.createRange(); range.selectNodeContents(arguments[0]);"
+        "return range.getBoundingClientRect().width"
+    )
+    assert driver.execute_script(text_width, readout) == 0
 
     question = driver.find_element(By.CSS_SELECTOR, "[data-tutor-question]")
     question.send_keys("What does the bias do?")
