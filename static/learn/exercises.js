@@ -158,7 +158,13 @@ async function hint(lesson, exercise) {
   if (state) state.dataset.hintsUsed = String(json.level);
   const total = exercise.dataset.hintsTotal;
   sayHint(exercise, `Hint ${json.level} of ${total}${json.last ? " (the last one)" : ""}.`);
+  const { hintButton, solutionButton } = parts(exercise);
+  const hadFocus = document.activeElement === hintButton;
   showLadder(exercise);
+  // The last hint retires the focused Hint button: keep the keyboard on the ladder.
+  if (hadFocus && hintButton.disabled && solutionButton && !solutionButton.hidden) {
+    solutionButton.focus();
+  }
 }
 
 function confirmSolution(lesson, exercise) {

@@ -88,6 +88,7 @@ def test_fail_climb_the_ladder_pass_and_tick_the_section(driver):
     assert "the last one" in feedback(driver)
     wait_for(driver, lambda d: button(d, "solution").is_displayed())
     assert not hint.is_enabled()
+    assert driver.switch_to.active_element == button(driver, "solution")  # focus not lost
 
     # Show solution asks first; "Yes, show it" reveals it.
     button(driver, "solution").send_keys(Keys.ENTER)
