@@ -200,6 +200,9 @@ async function solution(lesson, exercise) {
   found.solutionCode.textContent = json.solution;
   found.solution.hidden = false;
   found.solutionButton.hidden = true;
+  // "Yes, show it" is gone with its box: the keyboard lands on the solution it asked for.
+  found.solution.tabIndex = -1;
+  found.solution.focus();
   say(exercise, "Here is the solution. Type it in (or your own version) and press Check.", "hint");
 }
 

@@ -108,6 +108,8 @@ def test_fail_climb_the_ladder_pass_and_tick_the_section(driver):
         ),
     )
     assert "middle[[1, 4, 7]] = 1" in code
+    solution = exercise(driver).find_element(By.CSS_SELECTOR, "[data-exercise-solution]")
+    assert driver.switch_to.active_element == solution
 
     # The learner types the answer in and checks: it passes, with the solution.
     source = exercise(driver).find_element(By.CSS_SELECTOR, "[data-cell-source]")
