@@ -218,12 +218,17 @@ def _name(ename: str, evalue: str, debug: dict, context: _Context) -> dict | Non
     definer = context.definer(name, context.above)
     if definer is not None:
         cells = context.cells[: context.cells.index(definer) + 1]
+        to_run = (
+            f"Run {definer.label}"
+            if len(cells) == 1
+            else f"Run the cells from {cells[0].label} to {definer.label}"
+        )
         return {
             "kind": "name-earlier-cell",
             "title": title,
             "text": f"{fresh}`{name}` is made in {definer.label}, above. A name exists in the "
-            f"kernel only once the cell that makes it has run. Run the cells from "
-            f"{cells[0].label} to {definer.label}, then run this cell again.",
+            f"kernel only once the cell that makes it has run. {to_run}, then run this cell "
+            "again.",
             "cells": [definer.label],
             "run_cells": [cell.id for cell in cells],
             "run_label": _run_label(cells),

@@ -55,11 +55,38 @@ function parts(exercise) {
   };
 }
 
+// Check messages quote code in `backticks`, as the lesson files do: show those as code (text
+// nodes only, never HTML); an unpaired backtick leaves the message as it is.
+function fill(node, text) {
+  const pieces = String(text || "").split("`");
+  if (pieces.length % 2 === 0) {
+    node.textContent = text;
+    return;
+  }
+  node.replaceChildren(
+    ...pieces.map((piece, index) => {
+      if (index % 2 === 0) return piece;
+      const code = document.createElement("code");
+      code.textContent = piece;
+      return code;
+    }),
+  );
+}
+
 function say(exercise, text, kind) {
   const { feedback } = parts(exercise);
   if (!feedback) return;
-  feedback.textContent = text || "";
+  fill(feedback, text);
   feedback.dataset.status = kind || "";
+  // What a failed check said stays on screen while the learner climbs the hint ladder.
+  feedback.dataset.checkMessage = ["fail", "error", "limit"].includes(kind) ? text || "" : "";
+}
+
+function sayHint(exercise, text) {
+  const { feedback } = parts(exercise);
+  const kept = feedback?.dataset.checkMessage;
+  if (kept) fill(feedback, `${kept} ${text}`);
+  else say(exercise, text, "hint");
 }
 
 function setState(exercise, key) {
@@ -130,8 +157,14 @@ async function hint(lesson, exercise) {
   hints.hidden = false;
   if (state) state.dataset.hintsUsed = String(json.level);
   const total = exercise.dataset.hintsTotal;
-  say(exercise, `Hint ${json.level} of ${total}${json.last ? " (the last one)" : ""}.`, "hint");
+  sayHint(exercise, `Hint ${json.level} of ${total}${json.last ? " (the last one)" : ""}.`);
+  const { hintButton, solutionButton } = parts(exercise);
+  const hadFocus = document.activeElement === hintButton;
   showLadder(exercise);
+  // The last hint retires the focused Hint button: keep the keyboard on the ladder.
+  if (hadFocus && hintButton.disabled && solutionButton && !solutionButton.hidden) {
+    solutionButton.focus();
+  }
 }
 
 function confirmSolution(lesson, exercise) {
@@ -167,6 +200,9 @@ async function solution(lesson, exercise) {
   found.solutionCode.textContent = json.solution;
   found.solution.hidden = false;
   found.solutionButton.hidden = true;
+  // "Yes, show it" is gone with its box: the keyboard lands on the solution it asked for.
+  found.solution.tabIndex = -1;
+  found.solution.focus();
   say(exercise, "Here is the solution. Type it in (or your own version) and press Check.", "hint");
 }
 

@@ -88,6 +88,7 @@ def test_fail_climb_the_ladder_pass_and_tick_the_section(driver):
     assert "the last one" in feedback(driver)
     wait_for(driver, lambda d: button(d, "solution").is_displayed())
     assert not hint.is_enabled()
+    assert driver.switch_to.active_element == button(driver, "solution")  # focus not lost
 
     # Show solution asks first; "Yes, show it" reveals it.
     button(driver, "solution").send_keys(Keys.ENTER)
@@ -107,6 +108,8 @@ def test_fail_climb_the_ladder_pass_and_tick_the_section(driver):
         ),
     )
     assert "middle[[1, 4, 7]] = 1" in code
+    solution = exercise(driver).find_element(By.CSS_SELECTOR, "[data-exercise-solution]")
+    assert driver.switch_to.active_element == solution
 
     # The learner types the answer in and checks: it passes, with the solution.
     source = exercise(driver).find_element(By.CSS_SELECTOR, "[data-cell-source]")

@@ -52,6 +52,7 @@ def test_name_made_by_an_earlier_cell(demo, visitor):
     assert "`vertical` is made in cell 002, above" in help_["text"]
     assert "fresh" not in help_["text"]
     assert help_["cells"] == ["cell 002"]
+    assert "Run the cells from cell 001 to cell 002, then run this cell again." in help_["text"]
     assert help_["run_cells"] == ["setup", "make-lines"]
     assert help_["run_label"] == "Run cells 001–002"
     assert help_["line"] == {
@@ -61,6 +62,14 @@ def test_name_made_by_an_earlier_cell(demo, visitor):
         "start": 15,
         "end": 23,
     }
+
+
+def test_one_cell_to_run_is_named_once(demo, visitor):
+    help_ = help_of(visitor, "np.zeros(3)", cell="make-lines")  # the setup cell imports np
+    assert help_["kind"] == "name-earlier-cell", help_
+    assert help_["run_cells"] == ["setup"]
+    assert "Run cell 001, then run this cell again." in help_["text"]
+    assert "from cell 001 to cell 001" not in help_["text"]
 
 
 def test_running_the_cells_it_names_fixes_it(demo, visitor):
