@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from agenticworks.accounts.services import profile_for
 from learn import progress
 from learn.content import library
 
@@ -55,7 +56,7 @@ def certificate_issue(*, user: AbstractBaseUser, track_slug: str) -> Certificate
                 user=user,
                 track=track_slug,
                 track_title=completion["title"],
-                name=user.profile.name,
+                name=profile_for(user).name,
                 parts_done=completion["parts_done"],
                 sections_done=completion["sections_done"],
                 exercises_done=completion["exercises_done"],

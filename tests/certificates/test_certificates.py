@@ -182,3 +182,13 @@ def test_claiming_needs_post_and_a_real_track(member_client):
     response = member_client.post(reverse("certificates:claim", args=["no-track"]))
     assert response.status_code == 302
     assert not Certificate.objects.exists()
+
+
+def test_an_account_without_a_profile_gets_its_certificate(django_user_model, client):
+    admin = django_user_model.objects.create_user("shellmade", password="x" * 12)
+    finish(admin)
+    client.force_login(admin)
+    response = claim(client)
+    certificate = Certificate.objects.get()
+    assert response["Location"] == certificate.get_absolute_url()
+    assert certificate.name == "shellmade"
