@@ -58,7 +58,7 @@ def _parse(request: HttpRequest, *, cell: bool = True) -> tuple[dict | None, Jso
         )
     try:
         body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[…]]]]
         return None, _error('Send JSON: {"cell": "<cell id>", "code": "<source>"}.', 400)
     if not isinstance(body, dict):
         return None, _error('Send a JSON object: {"cell": …, "code": …}.', 400)

@@ -25,7 +25,7 @@ def scratch_cells(request: HttpRequest, track: str, part: str):
         body = json.loads(request.body or b"")
     except RequestDataTooBig:
         return JsonResponse({"message": "That is more code than a lab keeps."}, status=413)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[…]]]]
         return JsonResponse(
             {"message": 'Send JSON: {"cells": [{"n": 1, "code": "…"}]}.'}, status=400
         )

@@ -40,7 +40,7 @@ def _body(request: HttpRequest) -> tuple:
         return request.POST.get("question"), request.POST.get("cell", "")
     try:
         body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[…]]]]
         message = 'Send JSON: {"question": "…", "cell": "<cell id>"}.'
         raise services.TutorRefusedError(message) from None
     if not isinstance(body, dict):

@@ -1,0 +1,80 @@
+"""Red-team inputs to the wave-2 endpoints that must answer a clear 4xx JSON `{"message"}`,
+never a 500, and lose nothing saved: deeply nested JSON (the decoder's RecursionError) and lone
+surrogates ("\\ud800" is valid JSON but not text: the database and UTF-8 refuse it)."""
+
+import json
+
+import pytest
+
+from learn.models import ScratchCell
+from tutor.models import Exchange
+
+pytestmark = pytest.mark.django_db
+
+LEARN_TRACK = "decision-demo"
+LESSON_TRACK = "brains-decision-committee"
+DEEP = "[" * 5000 + "]" * 5000  # 10 KB: under every body limit, far over the decoder's depth
+
+
+@pytest.fixture
+def learn_lessons(settings):
+    from tests.learn.conftest import CONTENT
+
+    settings.LESSONS_DIR = CONTENT
+
+
+@pytest.fixture
+def tutor_on(settings, tmp_path):
+    settings.LESSONS_DIR = settings.BASE_DIR / "lessons_content"
+    settings.TUTOR_ENABLED = True
+    settings.TUTOR_LLM_URL = ""
+    settings.TUTOR_LLM_MODEL = ""
+    settings.SANDBOX_SOCKET = tmp_path / "no-runner.sock"
+    settings.SANDBOX_RUNNERS = []
+
+
+def _post(client, url: str, body: str, accept: str = "application/json"):
+    return client.post(url, body, content_type="application/json", HTTP_ACCEPT=accept)
+
+
+@pytest.mark.parametrize("path", ["02-neuron/run", "02-neuron/exercises/middle-score/check"])
+def test_deeply_nested_json_to_run_and_check_is_a_400(learn_lessons, client, path):
+    response = _post(client, f"/learn/{LEARN_TRACK}/{path}", DEEP)
+    assert response.status_code == 400
+    assert "Send JSON" in response.json()["message"]
+
+
+def test_deeply_nested_json_to_the_tutor_is_a_400(tutor_on, client):
+    response = _post(client, f"/learn/{LESSON_TRACK}/02-a-single-neuron/tutor", DEEP)
+    assert response.status_code == 400
+    assert "Send JSON" in response.json()["message"]
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/x-ndjson"])
+def test_a_question_with_a_lone_surrogate_is_a_400_for_visitors_and_members(
+    tutor_on, client, member_client, accept
+):
+    url = f"/learn/{LESSON_TRACK}/02-a-single-neuron/tutor"
+    for who in (client, member_client):
+        response = _post(who, url, '{"question": "why does \\ud800 fail?"}', accept)
+        assert response.status_code == 400
+        assert "not valid text" in response.json()["message"]
+    assert not Exchange.objects.exists()
+
+
+def test_scratch_cells_reject_deep_json_and_lone_surrogates_and_keep_what_was_saved(
+    learn_lessons, member_client, member
+):
+    url = f"/learn/{LEARN_TRACK}/03-voting/scratch"
+    kept = {"cells": [{"n": 4, "code": "kept = True"}]}
+    saved = member_client.put(url, json.dumps(kept), content_type="application/json")
+    assert saved.status_code == 200
+    for body, words in (
+        (DEEP, "Send JSON"),
+        ('{"cells": [{"n": 1, "code": "x = \\ud800"}]}', "not valid text"),
+    ):
+        response = member_client.put(url, body, content_type="application/json")
+        assert response.status_code == 400
+        assert words in response.json()["message"]
+    assert member_client.get(url).json() == kept
+    assert ScratchCell.objects.filter(user=member).count() == 1
