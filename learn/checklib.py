@@ -182,7 +182,9 @@ def run_check(check_source: str, learner_globals: dict, filename: str = "<check>
     """Run a check against `learner_globals`; None when it passes, else the failure message.
 
     The check runs in a fresh namespace holding these helpers and `learner` (the learner's
-    globals), so a learner's variable cannot shadow a helper. Any exception other than
+    globals), so a learner's variable cannot shadow a helper. An exception raised by the
+    learner's own code while the check reads their values (an object whose `__array__`,
+    `__repr__` or `__float__` raises) fails the check with words; any other exception than
     `CheckFailed` propagates: it is a bug in the check, not the learner's fault.
     """
     namespace = {"learner": learner_globals, "__name__": "__check__"}
@@ -194,4 +196,23 @@ def run_check(check_source: str, learner_globals: dict, filename: str = "<check>
         exec(compile(check_source, filename, "exec"), namespace)  # noqa: S102 - lesson-authored check
     except CheckFailed as failure:
         return str(failure) or GENERIC
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        if not _raised_in_learner_code(exc):
+            raise
+        return (
+            f"Checking your answer ran your own code, and it raised {type(exc).__name__}: "
+            "make your values plain numbers or arrays, then check again."
+        )
     return None
+
+
+def _raised_in_learner_code(exc: BaseException) -> bool:
+    """Whether a frame of the learner's cells (compiled as `<cell …>`) raised `exc`."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<cell "):
+            return True
+        tb = tb.tb_next
+    return False

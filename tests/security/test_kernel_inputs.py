@@ -1,0 +1,113 @@
+"""Red-team code in a learner's own kernel, through the real runner: output the protocol cannot
+encode, hostile __str__/__repr__/__array__, and variable names the tutor's inspect op reads.
+Whatever the code does, the answer is words and the kernel keeps the learner's variables."""
+
+import json
+import logging
+
+import pytest
+
+from tests.learn.conftest import CONTENT, lesson_url
+
+pytestmark = [pytest.mark.django_db, pytest.mark.sandbox]
+
+PART = "02-neuron"
+
+
+@pytest.fixture
+def runner(sandbox, settings):
+    settings.LESSONS_DIR = CONTENT
+    settings.TUTOR_ENABLED = True
+    settings.TUTOR_LLM_URL = ""
+    settings.TUTOR_LLM_MODEL = ""
+    return sandbox
+
+
+def _post(client, path: str, body: dict) -> dict:
+    response = client.post(
+        lesson_url(PART, path),
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def run(client, code: str) -> dict:
+    return _post(client, "run", {"cell": "setup", "code": code})
+
+
+def assert_kernel_kept(client) -> None:
+    answer = run(client, "kept + 1")
+    assert answer["status"] == "ok", answer
+    assert answer["outputs"][0]["data"]["text/plain"] == "42"
+    assert answer["kernel"]["state"] == "ready"
+
+
+def test_printing_a_lone_surrogate_keeps_the_kernel(runner, client):
+    assert run(client, "kept = 41")["status"] == "ok"
+    answer = run(client, "print('a\\ud800b')\n'c\\udfffd'")
+    assert answer["status"] == "ok", answer
+    assert answer["outputs"][0]["text"] == "a?b\n"
+    assert answer["outputs"][1]["data"]["text/plain"] == "'c\\udfffd'"  # repr escapes it
+    assert_kernel_kept(client)
+
+
+HOSTILE_STR = "class X(Exception):\n    def __str__(self):\n        raise SystemExit(5)\n"
+
+
+def test_an_error_whose_str_raises_system_exit_keeps_the_kernel(runner, client):
+    assert run(client, "kept = 41")["status"] == "ok"
+    answer = run(client, HOSTILE_STR + "raise X()")
+    assert answer["status"] == "error"
+    error = answer["outputs"][-1]
+    assert (error["ename"], error["evalue"]) == ("X", "<unprintable>")
+    assert "zygote" not in json.dumps(answer)  # no runner traceback for the learner
+    assert_kernel_kept(client)
+
+
+def test_a_repr_raising_an_unprintable_error_keeps_the_kernel(runner, client):
+    assert run(client, "kept = 41")["status"] == "ok"
+    code = HOSTILE_STR + "class E:\n    def __repr__(self):\n        raise X()\nE()"
+    answer = run(client, code)
+    assert answer["status"] == "ok", answer
+    assert answer["outputs"][0]["data"]["text/plain"] == "<repr failed: X>"
+    assert_kernel_kept(client)
+
+
+def test_the_tutor_reading_odd_variable_names_keeps_the_kernel(runner, member_client):
+    assert run(member_client, "kept = 41")["status"] == "ok"
+    assert run(member_client, "globals()['odd\\ud800'] = 1\nglobals()[7] = 2")["status"] == "ok"
+    answer = _post(member_client, "tutor", {"question": "What is in my kernel?", "cell": "setup"})
+    assert answer["engine"] == "built-in"
+    assert_kernel_kept(member_client)
+
+
+EVIL_ARRAY = """
+class Evil:
+    def __array__(self, *args, **kwargs):
+        raise {error}
+    def __repr__(self):
+        raise RuntimeError("no repr either")
+middle = Evil()
+score = 0.0
+"""
+
+
+@pytest.mark.parametrize("error", ["RuntimeError('boom')", "SystemExit(3)"])
+def test_an_answer_whose_own_code_raises_in_the_check_fails_with_words(
+    runner, client, caplog, error
+):
+    from tests.learn.test_exercises import run_cells_above
+
+    run_cells_above(client)
+    with caplog.at_level(logging.ERROR, logger="learn"):
+        answer = _post(
+            client, "exercises/middle-score/check", {"code": EVIL_ARRAY.format(error=error)}
+        )
+    assert answer["status"] == "fail", answer
+    name = error.split("(")[0]
+    assert f"your own code, and it raised {name}" in answer["message"]
+    assert not [r for r in caplog.records if "crashed" in r.getMessage()]  # not "our bug"
+    assert answer["kernel"]["state"] == "ready"
