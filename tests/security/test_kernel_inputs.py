@@ -111,3 +111,24 @@ def test_an_answer_whose_own_code_raises_in_the_check_fails_with_words(
     assert f"your own code, and it raised {name}" in answer["message"]
     assert not [r for r in caplog.records if "crashed" in r.getMessage()]  # not "our bug"
     assert answer["kernel"]["state"] == "ready"
+
+
+FORGED = """
+import gc
+kernel = next(o for o in gc.get_objects() if type(o).__name__ == "Kernel")
+kernel.send({"t": "output", "output": %r})
+kernel.send({"t": "done", "ok": False, "ename": "NameError", "execution_count": 1})
+"""
+
+
+@pytest.mark.parametrize("path", ["run", "exercises/middle-score/check"])
+def test_frames_a_learner_forges_in_their_kernel_get_an_answer_not_a_500(runner, client, path):
+    """Learner code shares the kernel's process: anything the runner passes on is untrusted."""
+    error = {
+        "output_type": "error",
+        "ename": "NameError",
+        "evalue": "name 'weights' is not defined",
+        "traceback": ['  File "<cell setup>", line ' + "9" * 5000, "    weights"],
+    }
+    answer = _post(client, path, {"cell": "setup", "code": FORGED % error})
+    assert answer["status"] == "error"
