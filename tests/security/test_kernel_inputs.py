@@ -4,6 +4,8 @@ Whatever the code does, the answer is words and the kernel keeps the learner's v
 
 import json
 import logging
+import threading
+import uuid
 
 import pytest
 
@@ -132,3 +134,29 @@ def test_frames_a_learner_forges_in_their_kernel_get_an_answer_not_a_500(runner,
     }
     answer = _post(client, path, {"cell": "setup", "code": FORGED % error})
     assert answer["status"] == "error"
+
+
+def test_a_double_submit_to_a_cold_kernel_starts_one_kernel_and_loses_nothing(runner):
+    """Two clicks on Run (or Check) before the learner's first kernel exists: both used to
+    start a kernel, and the second killed the first mid-run ("the kernel stopped
+    unexpectedly", its variables gone)."""
+    kernel = uuid.uuid4().hex
+
+    def call(code: str) -> list[dict]:
+        return runner.call({"op": "run", "kernel": kernel, "owner": "double", "code": code})
+
+    barrier, answers = threading.Barrier(3), []
+
+    def submit():
+        barrier.wait()
+        answers.append(call("import time\ntime.sleep(0.3)\nkept = 41")[-1])
+
+    threads = [threading.Thread(target=submit) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [answer["status"] for answer in answers] == ["ok"] * 3, answers
+    frames = call("print(kept + 1)")
+    assert frames[-1]["status"] == "ok"
+    assert [f["output"]["text"] for f in frames if f["t"] == "output"] == ["42\n"]
