@@ -78,3 +78,13 @@ def test_scratch_cells_reject_deep_json_and_lone_surrogates_and_keep_what_was_sa
         assert words in response.json()["message"]
     assert member_client.get(url).json() == kept
     assert ScratchCell.objects.filter(user=member).count() == 1
+
+
+def test_scratch_cells_of_an_unknown_part_answer_json(learn_lessons, member_client):
+    url = f"/learn/{LEARN_TRACK}/99-no-such-part/scratch"
+    for response in (
+        member_client.get(url),
+        member_client.put(url, '{"cells": []}', content_type="application/json"),
+    ):
+        assert response.status_code == 404
+        assert response.json() == {"message": "There is no such lesson part."}
