@@ -88,3 +88,39 @@ def test_scratch_cells_of_an_unknown_part_answer_json(learn_lessons, member_clie
     ):
         assert response.status_code == 404
         assert response.json() == {"message": "There is no such lesson part."}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "02-neuron/exercises/middle-score/check"),
+        ("post", "02-neuron/exercises/middle-score/hint"),
+        ("post", "02-neuron/exercises/middle-score/solution"),
+        ("post", "02-neuron/kernel/restart"),
+        ("put", "03-voting/scratch"),
+    ],
+)
+def test_wave_two_writes_need_the_csrf_token(learn_lessons, member, method, path):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(member)
+    url = f"/learn/{LEARN_TRACK}/{path}"
+    response = getattr(browser, method)(url, "{}", content_type="application/json")
+    assert response.status_code == 403
+    assert not ScratchCell.objects.exists()
+
+
+def test_the_tutor_and_certificate_buttons_need_the_csrf_token(tutor_on, member):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(member)
+    for url in (
+        f"/learn/{LESSON_TRACK}/02-a-single-neuron/tutor",
+        f"/certificates/claim/{LESSON_TRACK}/",
+        "/certificates/abc/visibility",
+    ):
+        response = browser.post(url, '{"question": "why?"}', content_type="application/json")
+        assert response.status_code == 403, url
+    assert not Exchange.objects.exists()

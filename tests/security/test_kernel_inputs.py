@@ -86,6 +86,24 @@ def test_the_tutor_reading_odd_variable_names_keeps_the_kernel(runner, member_cl
     assert_kernel_kept(member_client)
 
 
+def test_variable_and_type_names_are_text_in_the_tutor_answer(runner, member_client):
+    from tests.security.markup import assert_no_executable_markup
+
+    code = (
+        "import numpy as np\n"
+        "globals()['<img src=x onerror=alert(1)>'] = np.zeros(3)\n"
+        "odd = type('<script>alert(1)</script>', (), {})()\n"
+        "err = 1 / 0"
+    )
+    assert run(member_client, code)["status"] == "error"
+    answer = _post(member_client, "tutor", {"question": "What is in my kernel?", "cell": "setup"})
+    assert "<code>odd</code>: &lt;script&gt;alert(1)&lt;/script&gt;" in answer["answer"]
+    assert "<code>&lt;img src=x onerror=alert(1)&gt;</code>: array (3,)" in answer["answer"]
+    assert_no_executable_markup(answer["answer"])
+    page = member_client.get(lesson_url(PART))
+    assert_no_executable_markup(page.content.decode(), page=True)
+
+
 EVIL_ARRAY = """
 class Evil:
     def __array__(self, *args, **kwargs):
