@@ -44,6 +44,28 @@ def test_deeply_nested_json_to_run_and_check_is_a_400(learn_lessons, client, pat
     assert "Send JSON" in response.json()["message"]
 
 
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("02-neuron/run", "too long to run"),
+        ("02-neuron/exercises/middle-score/check", "too long to run"),
+        ("02-neuron/tutor", "far too long"),
+    ],
+)
+def test_a_body_past_djangos_upload_limit_is_a_413_json_answer(
+    learn_lessons, tutor_on, settings, client, path, words
+):
+    """Past DATA_UPLOAD_MAX_MEMORY_SIZE reading request.body raises; Django answered its HTML
+    400 page, which the page's fetch cannot read."""
+    from tests.learn.conftest import CONTENT
+
+    settings.LESSONS_DIR = CONTENT
+    body = '{"code": "' + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + '"}'
+    response = _post(client, f"/learn/{LEARN_TRACK}/{path}", body)
+    assert response.status_code == 413
+    assert words in response.json()["message"]
+
+
 def test_deeply_nested_json_to_the_tutor_is_a_400(tutor_on, client):
     response = _post(client, f"/learn/{LESSON_TRACK}/02-a-single-neuron/tutor", DEEP)
     assert response.status_code == 400
