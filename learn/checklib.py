@@ -51,9 +51,19 @@ def _number(value) -> str:
 def _as_array(name: str, value) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        fail(f"`{name}` should hold numbers; yours is {type(value).__name__} {value!r:.60}.")
+    except OverflowError:
+        fail(f"`{name}` holds a number too large for a float (the largest is about 1.8e308).")
+    except (TypeError, ValueError, RecursionError):  # RecursionError: lists nested very deep
+        fail(f"`{name}` should hold numbers; yours is {type(value).__name__} {_brief(value)}.")
     return array
+
+
+def _brief(value) -> str:
+    """The start of a value's repr, or words when it has none (too deep, or it raises)."""
+    try:
+        return f"{value!r:.60}"
+    except Exception:  # noqa: BLE001 - a repr that recurses too deep or raises
+        return "(it cannot be printed)"
 
 
 def _close(got, want, tol: float) -> bool:

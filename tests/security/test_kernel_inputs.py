@@ -178,3 +178,21 @@ def test_a_double_submit_to_a_cold_kernel_starts_one_kernel_and_loses_nothing(ru
     frames = call("print(kept + 1)")
     assert frames[-1]["status"] == "ok"
     assert [f["output"]["text"] for f in frames if f["t"] == "output"] == ["42\n"]
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("middle = [10**400] * 9", "`middle` holds a number too large for a float"),
+        ("middle = 0\nfor _ in range(100_000):\n    middle = [middle]", "yours is list (it cannot"),
+    ],
+)
+def test_answers_numpy_cannot_convert_fail_with_words_not_a_checker_crash(
+    runner, client, code, words
+):
+    from tests.learn.test_exercises import run_cells_above
+
+    run_cells_above(client)
+    answer = _post(client, "exercises/middle-score/check", {"code": code + "\nscore = 0.0"})
+    assert answer["status"] == "fail", answer
+    assert words in answer["message"]
