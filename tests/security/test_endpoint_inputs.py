@@ -146,3 +146,26 @@ def test_the_tutor_and_certificate_buttons_need_the_csrf_token(tutor_on, member)
         response = browser.post(url, '{"question": "why?"}', content_type="application/json")
         assert response.status_code == 403, url
     assert not Exchange.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["hint", "solution"])
+def test_cookieless_hint_and_solution_requests_cannot_mint_sessions_without_limit(
+    learn_lessons, settings, action
+):
+    """Each request without a cookie made a new session row and so a fresh per-learner limit;
+    now they count against the address's budget of new sessions, like runs."""
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    settings.SANDBOX_NEW_SESSIONS_PER_ADDRESS = 3
+    url = f"/learn/{LEARN_TRACK}/02-neuron/exercises/middle-score/{action}"
+    learner = Client()
+    assert learner.post(url, "{}", content_type="application/json").status_code in (200, 409)
+    statuses = [Client().post(url, "{}", content_type="application/json") for _ in range(4)]
+    assert [r.status_code for r in statuses][2:] == [429, 429]
+    assert "Too many new visitors" in statuses[-1].json()["message"]
+    assert Session.objects.count() == 3
+    # A visitor who already has a session is not held back by the flood.
+    assert learner.post(url, "{}", content_type="application/json").status_code in (200, 409)
