@@ -35,7 +35,9 @@ def certificate_png(certificate: Certificate) -> bytes:
     width, height = SIZE
     draw.rectangle((24, 24, width - 24, height - 24), outline=ACCENT, width=4)
     draw.text((80, 80), "AgenticWorks · Certificate of completion", fill=MUTED, font=_font(28))
-    draw.text((80, 160), certificate.name, fill=INK, font=_fit(draw, certificate.name, 72, 1040))
+    # One line: a profile name may hold a line break, which Pillow cannot measure (a 500).
+    name = " ".join(certificate.name.split())
+    draw.text((80, 160), name, fill=INK, font=_fit(draw, name, 72, 1040))
     draw.text((80, 270), "completed the track", fill=MUTED, font=_font(30))
     title = certificate.track_title
     draw.text((80, 320), title, fill=ACCENT, font=_fit(draw, title, 48, 1040))

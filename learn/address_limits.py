@@ -52,6 +52,18 @@ def before_session(request: HttpRequest) -> str | None:
     )
 
 
+def before_new_session(request: HttpRequest) -> str | None:
+    """Count the session a cookieless visitor's request would create (a first hint, say)
+    against the caller's address, like a run's. A message for a 429 answer, or None."""
+    if request.user.is_authenticated or request.session.session_key:
+        return None
+    return _refusal(
+        f"sandbox-session-addr:{ratelimit.client_key(request)}",
+        settings.SANDBOX_NEW_SESSIONS_PER_ADDRESS,
+        "new visitors",
+    )
+
+
 def before_kernel(request: HttpRequest, kernel_id: str) -> str | None:
     """Count a new kernel against the caller's address when this run will start one."""
     if cache.get(_marker(kernel_id)):

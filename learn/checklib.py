@@ -51,9 +51,19 @@ def _number(value) -> str:
 def _as_array(name: str, value) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        fail(f"`{name}` should hold numbers; yours is {type(value).__name__} {value!r:.60}.")
+    except OverflowError:
+        fail(f"`{name}` holds a number too large for a float (the largest is about 1.8e308).")
+    except (TypeError, ValueError, RecursionError):  # RecursionError: lists nested very deep
+        fail(f"`{name}` should hold numbers; yours is {type(value).__name__} {_brief(value)}.")
     return array
+
+
+def _brief(value) -> str:
+    """The start of a value's repr, or words when it has none (too deep, or it raises)."""
+    try:
+        return f"{value!r:.60}"
+    except Exception:  # noqa: BLE001 - a repr that recurses too deep or raises
+        return "(it cannot be printed)"
 
 
 def _close(got, want, tol: float) -> bool:
@@ -182,7 +192,9 @@ def run_check(check_source: str, learner_globals: dict, filename: str = "<check>
     """Run a check against `learner_globals`; None when it passes, else the failure message.
 
     The check runs in a fresh namespace holding these helpers and `learner` (the learner's
-    globals), so a learner's variable cannot shadow a helper. Any exception other than
+    globals), so a learner's variable cannot shadow a helper. An exception raised by the
+    learner's own code while the check reads their values (an object whose `__array__`,
+    `__repr__` or `__float__` raises) fails the check with words; any other exception than
     `CheckFailed` propagates: it is a bug in the check, not the learner's fault.
     """
     namespace = {"learner": learner_globals, "__name__": "__check__"}
@@ -194,4 +206,23 @@ def run_check(check_source: str, learner_globals: dict, filename: str = "<check>
         exec(compile(check_source, filename, "exec"), namespace)  # noqa: S102 - lesson-authored check
     except CheckFailed as failure:
         return str(failure) or GENERIC
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        if not _raised_in_learner_code(exc):
+            raise
+        return (
+            f"Checking your answer ran your own code, and it raised {type(exc).__name__}: "
+            "make your values plain numbers or arrays, then check again."
+        )
     return None
+
+
+def _raised_in_learner_code(exc: BaseException) -> bool:
+    """Whether a frame of the learner's cells (compiled as `<cell …>`) raised `exc`."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<cell "):
+            return True
+        tb = tb.tb_next
+    return False

@@ -20,7 +20,8 @@ NOT_CALLABLE = re.compile(r"'([\w.]+)' object is not callable")
 NOT_SUBSCRIPTABLE = re.compile(r"'(function|builtin_function_or_method|method)' object is not")
 OUT_OF_RANGE_INT = re.compile(r"Python integer (-?\d+) out of bounds for (\w+)")
 CAST = re.compile(r"Cannot cast ufunc '(\w+)' output from dtype\('(\w+)'\) to dtype\('(\w+)'\)")
-TRACEBACK_LINE = re.compile(r'\s*File "<(cell [^>]*)>", line (\d+)')
+# At most 9 digits: a kernel's frames are the learner's to forge, and int() refuses 4300+.
+TRACEBACK_LINE = re.compile(r'\s*File "<(cell [^>]*)>", line (\d{1,9})(?!\d)')
 SHAPE_WORDS = (
     "matmul",
     "not aligned",

@@ -58,6 +58,9 @@ def check(request: HttpRequest, track: str, part: str, exercise_id: str):
 
 
 def _ladder_limit(request: HttpRequest) -> JsonResponse | None:
+    # Without this, each cookieless request made a new session (and its own rate limit).
+    if refused := address_limits.before_new_session(request):
+        return JsonResponse({"message": refused}, status=429)
     verdict = ratelimit.hit(
         f"exercise-ladder:{figures.learner_key(request)}",
         limit=settings.SANDBOX_RUNS_PER_MINUTE,

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_POST
 
@@ -52,13 +53,17 @@ def _parse(request: HttpRequest, *, cell: bool = True) -> tuple[dict | None, Jso
     """The JSON body {"cell": id, "code": source} (without "cell" when cell=False), or the 4xx
     answer for what is wrong with it."""
     limit = settings.SANDBOX_CODE_BYTES
-    if len(request.body) > limit + 1024:
+    try:
+        size = len(request.body)
+    except RequestDataTooBig:  # past DATA_UPLOAD_MAX_MEMORY_SIZE: Django's HTML 400 otherwise
+        size = limit + 1025
+    if size > limit + 1024:
         return None, _error(
             f"The code is too long to run: a cell may hold at most {limit // 1024} KiB.", 413
         )
     try:
         body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[…]]]]
         return None, _error('Send JSON: {"cell": "<cell id>", "code": "<source>"}.', 400)
     if not isinstance(body, dict):
         return None, _error('Send a JSON object: {"cell": …, "code": …}.', 400)

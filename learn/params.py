@@ -214,7 +214,10 @@ def read_spec(spec: str) -> tuple[list | None, dict]:
 def _number(text: str) -> float | int:
     clean = text.replace("_", "")
     if INTEGER.match(clean):
-        return int(clean)
+        try:
+            return int(clean)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            raise SpecError(f"{clean[:12]}… has too many digits") from None
     return float(clean)
 
 

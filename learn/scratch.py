@@ -34,7 +34,13 @@ def _clean(cells) -> list[tuple[int, str]]:
             raise ValidationError("Each scratch cell needs its own number from 1 to 9999.")
         if not isinstance(code, str) or "\x00" in code:
             raise ValidationError("A scratch cell's code must be text.")
-        if len(code.encode("utf-8", "surrogatepass")) > limit:
+        try:
+            size = len(code.encode())
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800") is valid JSON but not text
+            raise ValidationError(
+                f"Scratch cell {n} contains characters that are not valid text."
+            ) from None
+        if size > limit:
             raise ValidationError(
                 f"Scratch cell {n} is too long: a cell may hold at most {limit // 1024} KiB."
             )

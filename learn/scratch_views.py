@@ -3,7 +3,7 @@
 import json
 
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from . import scratch
@@ -12,7 +12,10 @@ from .views import _get_part
 
 @require_http_methods(["GET", "PUT"])
 def scratch_cells(request: HttpRequest, track: str, part: str):
-    _, found = _get_part(track, part)
+    try:
+        _, found = _get_part(track, part)
+    except Http404:  # a JSON endpoint: the page's fetch reads {"message"}, not an HTML page
+        return JsonResponse({"message": "There is no such lesson part."}, status=404)
     if not request.user.is_authenticated:
         return JsonResponse(
             {"message": "Sign in to keep scratch cells on the server; they stay in this browser."},
@@ -25,7 +28,7 @@ def scratch_cells(request: HttpRequest, track: str, part: str):
         body = json.loads(request.body or b"")
     except RequestDataTooBig:
         return JsonResponse({"message": "That is more code than a lab keeps."}, status=413)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[…]]]]
         return JsonResponse(
             {"message": 'Send JSON: {"cells": [{"n": 1, "code": "…"}]}.'}, status=400
         )

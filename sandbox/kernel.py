@@ -251,7 +251,10 @@ class Kernel:
             self.in_user_code = True
             text = repr(value)
         except BaseException as exc:  # noqa: BLE001
-            text = f"<repr failed: {type(exc).__name__}: {exc}>"
+            try:
+                text = f"<repr failed: {type(exc).__name__}: {exc}>"
+            except BaseException:  # noqa: BLE001 (its __str__ is the learner's too)
+                text = f"<repr failed: {type(exc).__name__}>"
         finally:
             self.in_user_code = False
         if not isinstance(text, str):
@@ -273,7 +276,7 @@ class Kernel:
         try:
             lines += traceback.format_exception_only(type(exc), exc)
             evalue = str(exc)
-        except Exception:  # noqa: BLE001 (a hostile __str__)
+        except BaseException:  # noqa: BLE001 (a hostile __str__, even one raising SystemExit)
             evalue = "<unprintable>"
             lines.append(f"{type(exc).__name__}: <unprintable>\n")
         text = "".join(lines)
@@ -287,7 +290,7 @@ class Kernel:
         }
         try:
             debug = shapedebug.describe(exc)
-        except Exception:  # noqa: BLE001 (the debugger must never hide the learner's error)
+        except BaseException:  # noqa: BLE001 (the debugger must never hide the learner's error)
             debug = None
         if debug:
             error["debug"] = debug

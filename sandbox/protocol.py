@@ -18,7 +18,9 @@ class ProtocolError(Exception):
 
 def encode(message: dict) -> bytes:
     """One frame holding `message`."""
-    body = json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode()
+    # "replace": a lone surrogate a learner printed ("\ud800") becomes "?" instead of an
+    # UnicodeEncodeError that would end the kernel (or the runner's answer) mid-frame.
+    body = json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "replace")
     if len(body) > MAX_FRAME:
         raise ProtocolError(f"frame of {len(body)} bytes is too long")
     return HEADER.pack(len(body)) + body
@@ -61,7 +63,7 @@ def decode(body: bytes) -> dict:
     """Parse a frame's body; it must be a JSON object."""
     try:
         message = json.loads(body.decode())
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ProtocolError(f"frame is not JSON: {exc}") from None
     if not isinstance(message, dict):
         raise ProtocolError("frame is not a JSON object")

@@ -180,6 +180,7 @@ class Runner:
         self.state_dir = state_dir
         self.allow_partial = allow_partial
         self.kernels: dict[str, Kernel] = {}
+        self.starting: set[str] = set()  # kernel ids being started: a second request waits
         self.tombstones: OrderedDict[str, dict] = OrderedDict()
         self.lock = threading.RLock()
         self.zygote_lock = threading.Lock()
@@ -455,8 +456,9 @@ class Runner:
                     kernel.close()
                     self.free_slots.append(kernel.slot)
                     continue
-                if kernel is None:
+                if kernel is None and kid not in self.starting:
                     tombstone = self.tombstones.pop(kid, None)
+                    self.starting.add(kid)
                     break
             if time.monotonic() > deadline:
                 raise StartError("Your kernel is still busy with an earlier run.")
@@ -465,12 +467,16 @@ class Runner:
                 told_busy = True
             time.sleep(POLL)
         notify({"t": "state", "state": "starting"})
-        self._make_room(owner)
-        kernel = self._spawn(kid=kid, owner=owner, names=names)
-        kernel.busy = True
-        with self.lock:
-            previous = self.kernels.get(kid)
-            self.kernels[kid] = kernel
+        try:
+            self._make_room(owner)
+            kernel = self._spawn(kid=kid, owner=owner, names=names)
+            kernel.busy = True
+            with self.lock:
+                previous = self.kernels.get(kid)
+                self.kernels[kid] = kernel
+        finally:
+            with self.lock:
+                self.starting.discard(kid)
         if previous is not None:  # a second request raced us; keep one kernel
             self._kill(previous)
         return kernel, tombstone or {"reason": None, "cells": [], "new": True}

@@ -52,6 +52,11 @@ def ask_validate(part: Part, question, cell) -> Ask:
         )
     if "\x00" in question:
         raise TutorRefusedError("The question contains a NUL character.")
+    try:
+        question.encode()
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800") is valid JSON but not text
+        message = "The question contains characters that are not valid text."
+        raise TutorRefusedError(message) from None
     if cell in (None, ""):
         cell = ""
     elif not isinstance(cell, str) or not catalog.is_known_cell(part.track, part.slug, cell):

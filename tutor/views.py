@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -40,7 +41,7 @@ def _body(request: HttpRequest) -> tuple:
         return request.POST.get("question"), request.POST.get("cell", "")
     try:
         body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[…]]]]
         message = 'Send JSON: {"question": "…", "cell": "<cell id>"}.'
         raise services.TutorRefusedError(message) from None
     if not isinstance(body, dict):
@@ -62,7 +63,11 @@ def ask(request: HttpRequest, track: str, part: str):
     found = library().part(track, part)
     if found is None:
         return JsonResponse({"message": "There is no such lesson part."}, status=404)
-    if len(request.body) > BODY_LIMIT:
+    try:
+        too_long = len(request.body) > BODY_LIMIT
+    except RequestDataTooBig:  # past DATA_UPLOAD_MAX_MEMORY_SIZE: Django's HTML 400 otherwise
+        too_long = True
+    if too_long:
         return _refuse(request, found, "The question is far too long.", 413)
     try:
         question, cell = _body(request)
