@@ -12,7 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
 from agenticworks import ratelimit
-from learn import errorhelp, exercises, figures, replay, sandbox
+from learn import address_limits, errorhelp, exercises, figures, replay, sandbox
 from learn.content import Exercise, Part, library
 from learn.kernel_views import _check_part, _error, _parse, admit_run, run_fields
 
