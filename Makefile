@@ -22,10 +22,13 @@ $(VENV)/.deps: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-deps: requirements.txt requirements-dev.txt package.json package-lock.json | $(VENV)/.deps
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/.deps
 	$(PY) -m pip install --quiet -r requirements-dev.txt
-	npm ci --no-audit --no-fund --silent  # test-only: axe-core for the accessibility checks
 	touch $@
+
+# Test-only front-end tools (axe-core for the accessibility checks), in this checkout.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
 
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
@@ -41,7 +44,7 @@ setup: db
 run: setup
 	$(DEV_ENV) $(PY) manage.py sandbox devserver $(HOST):$(PORT)
 
-test: dev-deps
+test: dev-deps node_modules/.package-lock.json
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: dev-deps
