@@ -412,7 +412,7 @@ def test_background_threads_cannot_keep_running(sandbox, neighbour, visitor):
     assert text(run(visitor, code)) == "started\n"
     alive = sandbox.status()["kernels"]
     # the watchdog stops the kernel once the thread has used the CPU limit while idle
-    wait_until(lambda: sandbox.status()["kernels"] == alive - 1, timeout=15)
+    wait_until(lambda: sandbox.status()["kernels"] == alive - 1, timeout=120)
     answer = run(visitor, "print(1)")
     assert answer["kernel"]["state"] == "lost"
     assert "in the background" in answer["message"]

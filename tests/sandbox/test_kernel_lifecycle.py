@@ -134,7 +134,7 @@ def test_idle_kernels_are_culled_and_the_learner_is_told(sandbox, start_runner, 
     _use(settings, runner)
     run(visitor, "x = 1", cell="setup")
     run(visitor, "y = 2")
-    wait_until(lambda: runner.status()["kernels"] == 0, timeout=10)
+    wait_until(lambda: runner.status()["kernels"] == 0, timeout=60)
     answer = run(visitor, "print('x' in globals())", cell="plot")
     assert text(answer) == "False\n"
     assert answer["kernel"]["state"] == "lost"
