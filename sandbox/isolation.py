@@ -4,8 +4,10 @@ The warm parent (zygote) calls `prepare_parent` once: with root (or a user names
 private, read-only root file system holding only the Python runtime, its libraries and a few
 device nodes. For each kernel the zygote forks a helper that calls `enter_namespaces` (new PID,
 network, mount, IPC and UTS namespaces) and forks the kernel itself, which calls
-`isolate_kernel`: fresh /proc and a private tmpfs in the private root, pivot_root into it, a
-distinct unprivileged uid, rlimits, no-new-privs, non-dumpable, Landlock, then seccomp.
+`isolate_kernel`: fresh /proc (host-wide files masked) and a private tmpfs in the private root,
+pivot_root into it, a distinct unprivileged uid, rlimits, no-new-privs, non-dumpable, Landlock
+(counted from ABI 4), then seccomp. The helper first joins the kernel's cgroup (cgroups.py); the
+runner, not the kernel, vouches for that layer.
 
 Each layer that cannot be set up on this machine is left out and reported, never faked: the
 runner refuses non-loopback clients unless every layer is active (or the operator says so).

@@ -3,11 +3,13 @@
 Requests (one per connection; frames as in protocol.py):
 
   {"op": "run", "kernel": id, "owner": id, "code": str, "filename": str, "cell": str,
-   "names": {"LEARNER_NAME": str}}
+   "names": {"LEARNER_NAME": str}, "tier": "member" | "visitor", "client": address key,
+   "require_full": bool}   (a missing tier is a visitor's; a missing client is unknown)
       → {"t": "state", "state": "starting" | "busy"}, {"t": "output", "output": {...}}…,
         then {"t": "result", "status": "ok" | "error" | "limit", ...}
   {"op": "restart" | "interrupt" | "shutdown", "kernel": id} → {"t": "kernel", "state": ...}
-  {"op": "status"} → {"t": "status", "isolation": ..., "layers": [...], "kernels": n, ...}
+  {"op": "status"} → {"t": "status", "isolation": ..., "layers": [...], "kernels": n,
+                      "cgroups": {...}, "landlock_abi": n, "partial_kernels": n, ...}
 
 Over TCP the runner first sends {"challenge": hex} and every request carries
 "auth": HMAC-SHA256(token, challenge). Everything a kernel sends is untrusted: sizes, counts and
