@@ -297,6 +297,15 @@ SANDBOX_KERNELS_PER_VISITOR = envint("SANDBOX_KERNELS_PER_VISITOR", 3)
 SANDBOX_MAX_KERNELS = envint("SANDBOX_MAX_KERNELS", 256)
 SANDBOX_IDLE_SECONDS = envint("SANDBOX_IDLE_SECONDS", 15 * 60)
 SANDBOX_MIN_FREE_MB = envint("SANDBOX_MIN_FREE_MB", 512)
+# Fair eviction (see README, Sandbox): the share of SANDBOX_MAX_KERNELS kept for signed-in
+# learners, the kernels one visitor address may hold, how long a kernel that ran counts as in use.
+SANDBOX_MEMBER_RESERVE_PERCENT = envint("SANDBOX_MEMBER_RESERVE_PERCENT", 25)
+SANDBOX_KERNELS_PER_CLIENT = envint("SANDBOX_KERNELS_PER_CLIENT", 12)
+SANDBOX_RECENT_SECONDS = envint("SANDBOX_RECENT_SECONDS", 180)
+# cgroups: per-kernel memory ceiling and the ceiling of all kernels (0: worked out), CPU weight.
+SANDBOX_CGROUP_MEMORY_MB = envint("SANDBOX_CGROUP_MEMORY_MB", 0)
+SANDBOX_CGROUP_TOTAL_MB = envint("SANDBOX_CGROUP_TOTAL_MB", 0)
+SANDBOX_CPU_SHARES = envint("SANDBOX_CPU_SHARES", 1024)
 SANDBOX_CODE_BYTES = envint("SANDBOX_CODE_BYTES", 64 * 1024)  # longest cell source accepted
 LAB_SCRATCH_CELLS = envint("LAB_SCRATCH_CELLS", 30)  # scratch cells a member keeps per part
 SANDBOX_RUNS_PER_MINUTE = envint("SANDBOX_RUNS_PER_MINUTE", 120)  # per learner

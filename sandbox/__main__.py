@@ -96,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
             for layer in os.environ.get("SANDBOX_DISABLE_LAYERS", "").split(",")
             if layer.strip()
         ),
+        spoil=tuple(
+            layer.strip()
+            for layer in os.environ.get("SANDBOX_TEST_SPOIL_LAYERS", "").split(",")
+            if layer.strip()
+        ),
     )
     runner.start()
 

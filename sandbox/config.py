@@ -5,6 +5,8 @@ import os
 from dataclasses import asdict, dataclass, fields
 
 MIB = 1024 * 1024
+# Limits that may be 0: "none" for the reserve, "work it out" for the cgroup ones.
+MAY_BE_ZERO = {"member_reserve_percent", "cgroup_memory_mb", "cgroup_total_mb", "cgroup_pids"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,19 @@ class Limits:
     open_files: int = 128
     uid_base: int = 1_500_000_000  # kernels run as uid/gid uid_base + slot
     start_seconds: float = 10.0  # how long a new kernel may take to come up
+    # Fair eviction: the share of max_kernels only signed-in learners may use, how many kernels
+    # one client address (IPv4 or IPv6 /64) may hold as a visitor, and how long after a run a
+    # kernel counts as "in use" (evicted only when no older idle kernel is left).
+    member_reserve_percent: int = 25
+    kernels_per_client: int = 12
+    recent_seconds: int = 180
+    # cgroups: each kernel's memory ceiling (0: memory_mb + scratch_mb + 64 MiB of headroom), the
+    # ceiling of all kernels together (0: 75 % of the machine's memory), each kernel's CPU
+    # weight (cpu.shares on v1, cpu.weight on v2 is derived from it) and its processes/threads.
+    cgroup_memory_mb: int = 0
+    cgroup_total_mb: int = 0
+    cpu_shares: int = 1024
+    cgroup_pids: int = 0  # 0: the threads limit
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Limits":
@@ -41,9 +56,23 @@ class Limits:
                 raise SystemExit(f"SANDBOX_{field.name.upper()}={raw!r} is not a number") from None
         limits = cls(**values)
         for field in fields(cls):
-            if getattr(limits, field.name) <= 0:
+            value = getattr(limits, field.name)
+            if value < 0 or (value == 0 and field.name not in MAY_BE_ZERO):
                 raise SystemExit(f"SANDBOX_{field.name.upper()} must be positive")
+        if limits.member_reserve_percent >= 100:
+            raise SystemExit("SANDBOX_MEMBER_RESERVE_PERCENT must be below 100")
         return limits
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def visitor_kernels(self) -> int:
+        """How many kernels visitors (not signed in) may hold together."""
+        reserved = -(-self.max_kernels * self.member_reserve_percent // 100)  # rounded up
+        return max(self.max_kernels - reserved, 1)
+
+    @property
+    def kernel_memory_mb(self) -> int:
+        """Each kernel's cgroup memory ceiling."""
+        return self.cgroup_memory_mb or self.memory_mb + self.scratch_mb + 64

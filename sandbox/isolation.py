@@ -4,8 +4,10 @@ The warm parent (zygote) calls `prepare_parent` once: with root (or a user names
 private, read-only root file system holding only the Python runtime, its libraries and a few
 device nodes. For each kernel the zygote forks a helper that calls `enter_namespaces` (new PID,
 network, mount, IPC and UTS namespaces) and forks the kernel itself, which calls
-`isolate_kernel`: fresh /proc and a private tmpfs in the private root, pivot_root into it, a
-distinct unprivileged uid, rlimits, no-new-privs, non-dumpable, Landlock, then seccomp.
+`isolate_kernel`: fresh /proc (host-wide files masked) and a private tmpfs in the private root,
+pivot_root into it, a distinct unprivileged uid, rlimits, no-new-privs, non-dumpable, Landlock
+(counted from ABI 4), then seccomp. The helper first joins the kernel's cgroup (cgroups.py); the
+runner, not the kernel, vouches for that layer.
 
 Each layer that cannot be set up on this machine is left out and reported, never faked: the
 runner refuses non-loopback clients unless every layer is active (or the operator says so).
@@ -33,6 +35,7 @@ LAYERS = (
     "private-root",
     "scratch-tmpfs",
     "fresh-proc",
+    "masked-proc",
     "distinct-uid",
     "rlimits",
     "no-new-privs",
@@ -40,9 +43,52 @@ LAYERS = (
     "landlock",
     "seccomp",
     "clean-environment",
+    "cgroup",
 )
 
+# Host-wide files a kernel's fresh /proc would still show (the machine's boot command line,
+# memory, uptime and load, boot id, CPU and devices): an empty read-only file is bound over each.
+MASKED_PROC = (
+    "cmdline",
+    "meminfo",
+    "sys/kernel/random/boot_id",
+    "uptime",
+    "loadavg",
+    "stat",
+    "version",
+    "cpuinfo",
+    "vmstat",
+    "zoneinfo",
+    "buddyinfo",
+    "pagetypeinfo",
+    "slabinfo",
+    "interrupts",
+    "softirqs",
+    "diskstats",
+    "partitions",
+    "swaps",
+    "modules",
+    "kallsyms",
+    "keys",
+    "key-users",
+    "schedstat",
+    "sched_debug",
+    "timer_list",
+    "mdstat",
+    "consoles",
+    "devices",
+    "misc",
+    "iomem",
+    "ioports",
+    "crypto",
+    "locks",
+    "filesystems",
+)
+# Landlock counts as a layer only from the ABI that adds network rules.
+LANDLOCK_MIN_ABI = 4
+
 CLONE_NEWNS = 0x00020000
+CLONE_NEWCGROUP = 0x02000000
 CLONE_NEWUTS = 0x04000000
 CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
@@ -267,6 +313,8 @@ def build_root(root: str, project_dir: str) -> None:
         if os.path.exists(f"/dev/{name}"):
             _bind(f"/dev/{name}", os.path.join(root, "dev", name), device=True)
     os.symlink("/proc/self/fd", os.path.join(root, "dev/fd"))
+    with open(os.path.join(root, ".empty"), "w"):
+        pass  # bound over host-wide /proc files
     for name in ("tmp", "proc", ".old", SCRATCH_ELSEWHERE.lstrip("/")):
         os.makedirs(os.path.join(root, name), exist_ok=True)
     mount(None, root, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
@@ -326,7 +374,11 @@ NAMESPACE_LAYERS = [
 def enter_namespaces(plan: Plan) -> None:
     """In the helper: new namespaces for the kernel it is about to fork."""
     if plan.namespaces:
-        unshare(CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS)
+        flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS
+        try:  # a cgroup namespace too, so the kernel sees its cgroup as "/"
+            unshare(flags | CLONE_NEWCGROUP)
+        except OSError:
+            unshare(flags)
 
 
 def _enter_root(plan: Plan, uid: int, scratch_mb: int) -> list[str]:
@@ -341,11 +393,30 @@ def _enter_root(plan: Plan, uid: int, scratch_mb: int) -> list[str]:
         f"size={scratch_mb}m,nr_inodes=4096,mode=0700{owner}",
     )
     mount("proc", os.path.join(root, "proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    layers = ["private-root", "scratch-tmpfs", "fresh-proc"]
+    if mask_proc(os.path.join(root, "proc"), os.path.join(root, ".empty")):
+        layers.append("masked-proc")
     os.chdir(root)
     pivot_root(".", ".old")
     umount("/.old", MNT_DETACH)
     os.chdir(scratch)
-    return ["private-root", "scratch-tmpfs", "fresh-proc"]
+    return layers
+
+
+def mask_proc(proc: str, empty: str) -> bool:
+    """Bind an empty read-only file over each host-wide file of a fresh /proc; True when every
+    one that exists is hidden."""
+    hidden = True
+    for name in MASKED_PROC:
+        target = os.path.join(proc, name)
+        if not os.path.isfile(target):
+            continue
+        try:
+            mount(empty, target, None, MS_BIND)
+            mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        except OSError:
+            hidden = False
+    return hidden
 
 
 def _set_rlimits(*, memory_mb: int, threads: int | None, open_files: int, scratch_mb: int) -> None:
@@ -380,9 +451,11 @@ def isolate_kernel(
     keep_fds: list[int],
     disable: tuple[str, ...] = (),
     scratch_dir: str | None = None,
+    notes: dict | None = None,
 ) -> list[str]:
     """In the kernel, before any learner code: apply every layer the plan allows; return the
-    names of the layers now active."""
+    names of the layers now active. `notes` receives why a layer failed and the Landlock ABI."""
+    notes = {} if notes is None else notes
     active: list[str] = []
     linux = sys.platform.startswith("linux")
     if plan.namespaces and os.getpid() == 1:
@@ -431,17 +504,21 @@ def isolate_kernel(
             devices = [f"/dev/{name}" for name in DEVICES if os.path.exists(f"/dev/{name}")]
             # /proc is the kernel's own only inside its PID namespace and private root.
             private = ["/proc"] if plan.root and "pid-namespace" in active else []
-            landlock.restrict(read=plan.read_paths + private, write=[scratch, *devices])
-            active.append("landlock")
-        except OSError:
-            pass
+            enforced = landlock.restrict(read=plan.read_paths + private, write=[scratch, *devices])
+            notes["landlock_abi"] = enforced["abi"]
+            if enforced["abi"] >= LANDLOCK_MIN_ABI:
+                active.append("landlock")
+            else:  # still enforced for files, but without network rules it is not the layer
+                notes["landlock"] = f"ABI {enforced['abi']} has no network rules (needs 4)"
+        except OSError as exc:
+            notes["landlock"] = exc.strerror or str(exc)
         try:
             if "seccomp" in disable:
                 raise OSError(0, "disabled by the operator")
             seccomp.install()
             active.append("seccomp")
-        except OSError:
-            pass
+        except OSError as exc:
+            notes["seccomp"] = exc.strerror or str(exc)
     os.environ.clear()
     os.environ.update(KERNEL_ENV, HOME=scratch, TMPDIR=scratch)
     active.append("clean-environment")
@@ -450,7 +527,7 @@ def isolate_kernel(
 
 # Layers an operator may switch off while troubleshooting (SANDBOX_DISABLE_LAYERS); the runner
 # then reports partial isolation and serves only clients on its own machine unless told.
-OPTIONAL_LAYERS = ("landlock", "seccomp")
+OPTIONAL_LAYERS = ("landlock", "seccomp", "cgroup")
 
 
 def level(active: list[str]) -> str:

@@ -1,17 +1,20 @@
-"""A seccomp-BPF allow-list for kernels (x86_64).
+"""A seccomp-BPF allow-list for kernels (x86-64 and aarch64; elsewhere the layer is missing).
 
 Everything not listed fails with EPERM, so Python sees an ordinary OSError. Notably denied:
 execve/execveat, fork/vfork and clone without CLONE_THREAD (threads are allowed, processes are
 not), socket/socketpair/connect/bind/listen/accept, ptrace and process_vm_*, unshare/setns and
-clone with namespace flags, mount/pivot_root/chroot, io_uring, keyctl/add_key, bpf,
-perf_event_open, userfaultfd, setuid/setgid/setsid, open_by_handle_at, memfd_create and
-Landlock/seccomp changes. clone3 answers ENOSYS so glibc falls back to clone, whose flags the
-filter can inspect. A foreign architecture (i386/x32 system calls) kills the process.
+clone with namespace flags, mount/pivot_root/chroot, sync/syncfs (they flush every file system
+of the host), io_uring, keyctl/add_key, bpf, perf_event_open, userfaultfd, setuid/setgid/setsid,
+open_by_handle_at, memfd_create and Landlock/seccomp changes. clone3 answers ENOSYS so glibc
+falls back to clone, whose flags the filter can inspect. A foreign architecture (i386/x32 system
+calls on x86-64, arm32 on aarch64) kills the process. The aarch64 table is the generic one
+(a test compares it with <asm-generic/unistd.h>): none of the legacy calls (open, stat, pipe…).
 """
 
 import ctypes
 import os
 import platform
+from dataclasses import dataclass
 
 AUDIT_ARCH_X86_64 = 0xC000003E
 RET_KILL_PROCESS = 0x80000000
@@ -146,7 +149,6 @@ ALLOWED = {
     "sched_rr_get_interval": 148,
     "arch_prctl": 158,
     "setrlimit": 160,
-    "sync": 162,
     "gettid": 186,
     "readahead": 187,
     "getxattr": 191,
@@ -218,7 +220,6 @@ ALLOWED = {
     "preadv": 295,
     "pwritev": 296,
     "recvmmsg": 299,
-    "syncfs": 306,
     "sendmmsg": 307,
     "getcpu": 309,
     "sched_getattr": 315,
@@ -249,10 +250,198 @@ ALLOWED.update(
     }
 )
 
-NR_CLONE = 56
-NR_PRCTL = 157
-NR_PRLIMIT64 = 302
-NR_CLONE3 = 435
+# The same allow-list on aarch64 (the generic system call table: no legacy calls such as
+# open, stat or pipe, whose *at/2 forms glibc uses there).
+ALLOWED_AARCH64 = {
+    "getxattr": 8,
+    "lgetxattr": 9,
+    "fgetxattr": 10,
+    "listxattr": 11,
+    "llistxattr": 12,
+    "flistxattr": 13,
+    "getcwd": 17,
+    "eventfd2": 19,
+    "epoll_create1": 20,
+    "epoll_ctl": 21,
+    "epoll_pwait": 22,
+    "dup": 23,
+    "dup3": 24,
+    "fcntl": 25,
+    "inotify_init1": 26,
+    "inotify_add_watch": 27,
+    "inotify_rm_watch": 28,
+    "ioctl": 29,
+    "flock": 32,
+    "mkdirat": 34,
+    "unlinkat": 35,
+    "symlinkat": 36,
+    "linkat": 37,
+    "renameat": 38,
+    "statfs": 43,
+    "fstatfs": 44,
+    "truncate": 45,
+    "ftruncate": 46,
+    "fallocate": 47,
+    "faccessat": 48,
+    "chdir": 49,
+    "fchdir": 50,
+    "fchmod": 52,
+    "fchmodat": 53,
+    "openat": 56,
+    "close": 57,
+    "pipe2": 59,
+    "getdents64": 61,
+    "lseek": 62,
+    "read": 63,
+    "write": 64,
+    "readv": 65,
+    "writev": 66,
+    "pread64": 67,
+    "pwrite64": 68,
+    "preadv": 69,
+    "pwritev": 70,
+    "sendfile": 71,
+    "pselect6": 72,
+    "ppoll": 73,
+    "signalfd4": 74,
+    "vmsplice": 75,
+    "splice": 76,
+    "tee": 77,
+    "readlinkat": 78,
+    "newfstatat": 79,
+    "fstat": 80,
+    "fsync": 82,
+    "fdatasync": 83,
+    "sync_file_range": 84,
+    "timerfd_create": 85,
+    "timerfd_settime": 86,
+    "timerfd_gettime": 87,
+    "utimensat": 88,
+    "capget": 90,
+    "exit": 93,
+    "exit_group": 94,
+    "waitid": 95,
+    "set_tid_address": 96,
+    "futex": 98,
+    "set_robust_list": 99,
+    "get_robust_list": 100,
+    "nanosleep": 101,
+    "getitimer": 102,
+    "setitimer": 103,
+    "timer_create": 107,
+    "timer_gettime": 108,
+    "timer_getoverrun": 109,
+    "timer_settime": 110,
+    "timer_delete": 111,
+    "clock_gettime": 113,
+    "clock_getres": 114,
+    "clock_nanosleep": 115,
+    "sched_getscheduler": 120,
+    "sched_getparam": 121,
+    "sched_setaffinity": 122,
+    "sched_getaffinity": 123,
+    "sched_yield": 124,
+    "sched_get_priority_max": 125,
+    "sched_get_priority_min": 126,
+    "sched_rr_get_interval": 127,
+    "restart_syscall": 128,
+    "kill": 129,
+    "tkill": 130,
+    "tgkill": 131,
+    "sigaltstack": 132,
+    "rt_sigsuspend": 133,
+    "rt_sigaction": 134,
+    "rt_sigprocmask": 135,
+    "rt_sigpending": 136,
+    "rt_sigtimedwait": 137,
+    "rt_sigreturn": 139,
+    "getpriority": 141,
+    "getresuid": 148,
+    "getresgid": 150,
+    "times": 153,
+    "getpgid": 155,
+    "getsid": 156,
+    "getgroups": 158,
+    "uname": 160,
+    "getrlimit": 163,
+    "setrlimit": 164,
+    "getrusage": 165,
+    "umask": 166,
+    "getcpu": 168,
+    "gettimeofday": 169,
+    "getpid": 172,
+    "getppid": 173,
+    "getuid": 174,
+    "geteuid": 175,
+    "getgid": 176,
+    "getegid": 177,
+    "gettid": 178,
+    "sysinfo": 179,
+    "getsockname": 204,
+    "getpeername": 205,
+    "sendto": 206,
+    "recvfrom": 207,
+    "getsockopt": 209,
+    "shutdown": 210,
+    "sendmsg": 211,
+    "recvmsg": 212,
+    "readahead": 213,
+    "brk": 214,
+    "munmap": 215,
+    "mremap": 216,
+    "mmap": 222,
+    "fadvise64": 223,
+    "mprotect": 226,
+    "msync": 227,
+    "mincore": 232,
+    "madvise": 233,
+    "get_mempolicy": 236,
+    "recvmmsg": 243,
+    "wait4": 260,
+    "sendmmsg": 269,
+    "sched_getattr": 275,
+    "renameat2": 276,
+    "getrandom": 278,
+    "membarrier": 283,
+    "copy_file_range": 285,
+    "preadv2": 286,
+    "pwritev2": 287,
+    "statx": 291,
+    "rseq": 293,
+    "close_range": 436,
+    "openat2": 437,
+    "faccessat2": 439,
+    "epoll_pwait2": 441,
+    "futex_waitv": 449,
+    "cachestat": 451,
+    "fchmodat2": 452,
+    "map_shadow_stack": 453,
+    "futex_wake": 454,
+    "futex_wait": 455,
+    "futex_requeue": 456,
+    "mseal": 462,
+}
+
+AUDIT_ARCH_AARCH64 = 0xC00000B7
+
+
+@dataclass(frozen=True)
+class Arch:
+    """What the filter needs to know about one architecture."""
+
+    audit: int
+    allowed: dict
+    clone: int
+    prctl: int
+    prlimit64: int
+    clone3: int = 435
+    x32: bool = False  # x86-64 also accepts x32 system calls (numbers with bit 30 set)
+
+
+ARCHES = {
+    "x86_64": Arch(AUDIT_ARCH_X86_64, ALLOWED, clone=56, prctl=157, prlimit64=302, x32=True),
+    "aarch64": Arch(AUDIT_ARCH_AARCH64, ALLOWED_AARCH64, clone=220, prctl=167, prlimit64=261),
+}
 
 CLONE_THREAD = 0x00010000
 CLONE_NAMESPACES = (
@@ -279,25 +468,26 @@ def _jump(code: int, k: int, jt: int, jf: int) -> tuple:
     return (code, jt, jf, k)
 
 
-def build_program() -> list[tuple]:
-    """The filter as (code, jt, jf, k) instructions."""
+def build_program(machine: str = "x86_64") -> list[tuple]:
+    """The filter for `machine` (platform.machine()) as (code, jt, jf, k) instructions."""
+    arch = ARCHES[machine]
     deny = _stmt(RET_K, RET_ERRNO | EPERM)
     allow = _stmt(RET_K, RET_ALLOW)
     prog = [
         _stmt(LD_W_ABS, OFF_ARCH),
-        _jump(JEQ_K, AUDIT_ARCH_X86_64, 1, 0),
+        _jump(JEQ_K, arch.audit, 1, 0),
         _stmt(RET_K, RET_KILL_PROCESS),
         _stmt(LD_W_ABS, OFF_NR),
-        _jump(JGE_K, X32_BIT, 0, 1),
-        _stmt(RET_K, RET_KILL_PROCESS),
     ]
-    for number in ALLOWED.values():
+    if arch.x32:
+        prog += [_jump(JGE_K, X32_BIT, 0, 1), _stmt(RET_K, RET_KILL_PROCESS)]
+    for number in arch.allowed.values():
         prog += [_jump(JEQ_K, number, 0, 1), allow]
     # clone3: ENOSYS, so glibc retries with clone.
-    prog += [_jump(JEQ_K, NR_CLONE3, 0, 1), _stmt(RET_K, RET_ERRNO | ENOSYS)]
+    prog += [_jump(JEQ_K, arch.clone3, 0, 1), _stmt(RET_K, RET_ERRNO | ENOSYS)]
     # clone: threads only, and never new namespaces.
     prog += [
-        _jump(JEQ_K, NR_CLONE, 0, 5),
+        _jump(JEQ_K, arch.clone, 0, 5),
         _stmt(LD_W_ABS, _arg_low(0)),
         _jump(JSET_K, CLONE_NAMESPACES, 2, 0),
         _jump(JSET_K, CLONE_THREAD, 0, 1),
@@ -307,7 +497,7 @@ def build_program() -> list[tuple]:
     ]
     # prlimit64: only on the calling process (pid 0).
     prog += [
-        _jump(JEQ_K, NR_PRLIMIT64, 0, 6),
+        _jump(JEQ_K, arch.prlimit64, 0, 6),
         _stmt(LD_W_ABS, _arg_high(0)),
         _jump(JEQ_K, 0, 0, 3),
         _stmt(LD_W_ABS, _arg_low(0)),
@@ -318,7 +508,7 @@ def build_program() -> list[tuple]:
     ]
     # prctl: a short list of harmless options.
     options = list(PRCTL_ALLOWED)
-    prog += [_jump(JEQ_K, NR_PRCTL, 0, 2 + 2 * len(options)), _stmt(LD_W_ABS, _arg_low(0))]
+    prog += [_jump(JEQ_K, arch.prctl, 0, 2 + 2 * len(options)), _stmt(LD_W_ABS, _arg_low(0))]
     for option in options:
         prog += [_jump(JEQ_K, option, 0, 1), allow]
     prog += [deny]
@@ -339,14 +529,14 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
 
 
-SYS_SECCOMP = 317
+SYS_SECCOMP = {"x86_64": 317, "aarch64": 277}.get(platform.machine(), -1)
 SECCOMP_SET_MODE_FILTER = 1
 SECCOMP_FILTER_FLAG_TSYNC = 1
 
 
 def supported() -> bool:
     """Whether this machine's architecture has a filter here."""
-    return platform.system() == "Linux" and platform.machine() == "x86_64"
+    return platform.system() == "Linux" and platform.machine() in ARCHES
 
 
 def install() -> int:
@@ -354,7 +544,7 @@ def install() -> int:
     no_new_privs (or CAP_SYS_ADMIN)."""
     if not supported():
         raise OSError(ENOSYS, f"no seccomp filter for {platform.machine()}")
-    prog = build_program()
+    prog = build_program(platform.machine())
     array = (_SockFilter * len(prog))(*[_SockFilter(*insn) for insn in prog])
     fprog = _SockFprog(len(prog), array)
     libc = ctypes.CDLL(None, use_errno=True)

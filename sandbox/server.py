@@ -4,7 +4,8 @@ Requests (one per connection; frames as in protocol.py):
 
   {"op": "run", "kernel": id, "owner": id, "code": str, "filename": str, "cell": str,
    "names": {"LEARNER_NAME": str}, "tier": "member" | "visitor", "client": address key,
-   "hold_if_new": bool}
+   "hold_if_new": bool, "require_full": bool}   (a missing tier is a visitor's; a missing
+   client is unknown)
       → {"t": "state", "state": "starting" | "busy"}, {"t": "output", "output": {...}}…,
         then {"t": "result", "status": "ok" | "error" | "limit", ...}; with "hold_if_new", a
         run that had to start a new kernel answers {"t": "result", "status": "held", "reason"}
@@ -16,7 +17,8 @@ Requests (one per connection; frames as in protocol.py):
   {"op": "restart" | "interrupt" | "shutdown", "kernel": id} → {"t": "kernel", "state": ...}
   {"op": "inspect", "kernel": id, "owner": id} → {"t": "inspect", "state": ..., "variables": [...]}
       (names, types, shapes and small scalar values of the owner's kernel, for the tutor)
-  {"op": "status"} → {"t": "status", "isolation": ..., "layers": [...], "kernels": n, ...}
+  {"op": "status"} → {"t": "status", "isolation": ..., "layers": [...], "kernels": n,
+                      "cgroups": {...}, "landlock_abi": n, "partial_kernels": n, ...}
 
 Over TCP the runner first sends {"challenge": hex} and every request carries
 "auth": HMAC-SHA256(token, challenge). Everything a kernel sends is untrusted: sizes, counts and
@@ -44,7 +46,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from . import isolation, protocol
+from . import cgroups, isolation, protocol
 from .config import MIB, Limits
 from .kernel import png_ok
 
@@ -58,6 +60,16 @@ ERROR_CHARS = 64 * 1024
 DEBUG_CHARS = 16 * 1024  # the shape debugger's findings of one error
 INSPECT_SECONDS = 2.0  # how long a kernel gets to list its variables
 INSPECT_NAMES = 100
+
+# Why a kernel was taken away while idle, in words for the learner: "Your previous kernel was …".
+GONE = {
+    "idle": "culled after {idle_limit}",
+    "evicted": "evicted to make room for other learners while idle for {idle_for}",
+    "memory-short": "evicted because the server was short of memory, while idle for {idle_for}",
+    "visitor-limit": "stopped because you had more than {kernels_per_visitor} lessons open at once",
+    "client-limit": "stopped because more than {kernels_per_client} kernels were open from your "
+    "network address",
+}
 
 # Why a kernel stopped, in words for the learner.
 REASONS = {
@@ -125,6 +137,9 @@ class Kernel:
     interrupt_at: float | None = None  # when an interrupt was asked for, during a run
     idle_cpu: float = 0.0  # CPU seconds when the last run ended
     cells: list[str] = field(default_factory=list)  # cells that ran without error, in order
+    tier: str = "visitor"  # "member" (signed in) or "visitor"
+    client: str = ""  # the learner's address key (IPv4 address or IPv6 /64), "" if unknown
+    notes: dict = field(default_factory=dict)  # why a layer failed, the Landlock ABI
     dead: bool = False
     restarted: bool = False  # the learner restarted it while a cell ran
 
@@ -173,9 +188,13 @@ class Runner:
         state_dir: str,
         allow_partial: bool = False,
         disable: tuple[str, ...] = (),
+        spoil: tuple[str, ...] = (),
     ):
         self.limits = limits
         self.disable = tuple(layer for layer in disable if layer in isolation.OPTIONAL_LAYERS)
+        # Test hook (SANDBOX_TEST_SPOIL_LAYERS): layers left out of every kernel but the start-up
+        # probe, to show that each kernel reports its own layers.
+        self.spoil = tuple(layer for layer in spoil if layer in isolation.OPTIONAL_LAYERS)
         self.project_dir = project_dir
         self.state_dir = state_dir
         self.allow_partial = allow_partial
@@ -192,13 +211,28 @@ class Runner:
         self.zygote_sock: socket.socket | None = None
         self.root_dir = tempfile.mkdtemp(prefix="agw-sandbox-root-")
         self.can_prlimit = os.geteuid() == 0 and hasattr(__import__("resource"), "prlimit")
+        self.cgroups = cgroups.Cgroups(
+            cgroups.Settings(
+                kernel_memory_mb=limits.kernel_memory_mb,
+                total_memory_mb=limits.cgroup_total_mb,
+                kernel_pids=limits.cgroup_pids or limits.threads,
+                total_pids=limits.max_kernels * (limits.cgroup_pids or limits.threads) + 64,
+                cpu_shares=limits.cpu_shares,
+            )
+        )
+        self.notes: dict = {}
 
     # -- zygote -------------------------------------------------------------------------------
     def start(self) -> None:
         """Start the warm parent and probe which isolation layers a kernel really gets."""
+        if "cgroup" in self.disable:
+            self.cgroups.error = "disabled by the operator"
+        elif not self.cgroups.setup():
+            log.warning("kernels get no cgroup: %s", self.cgroups.error)
         self._start_zygote()
         probe = self._spawn(kid="probe", owner="runner", names={})
         self.layers = probe.layers
+        self.notes = probe.notes
         self._kill(probe)
         threading.Thread(target=self._watchdog, name="watchdog", daemon=True).start()
         log.info(
@@ -265,30 +299,37 @@ class Runner:
         with contextlib.suppress(OSError):
             os.rmdir(self.root_dir)
         shutil.rmtree(os.path.join(self.state_dir, "scratch"), ignore_errors=True)
+        self.cgroups.stop()
 
     @property
     def isolation(self) -> str:
         return isolation.level(self.layers)
 
-    def kernel_info(self, state: str) -> dict:
+    def kernel_info(self, state: str, kernel: Kernel | None = None) -> dict:
+        """A kernel's state and isolation: its own layers when there is one, else the probe's."""
+        layers = kernel.layers if kernel is not None else self.layers
         return {
             "state": state,
-            "isolation": self.isolation,
-            "missing": isolation.missing_layers(self.layers),
+            "isolation": isolation.level(layers),
+            "missing": isolation.missing_layers(layers),
         }
 
     # -- kernels ------------------------------------------------------------------------------
-    def _spawn(self, *, kid: str, owner: str, names: dict) -> Kernel:
+    def _spawn(
+        self, *, kid: str, owner: str, names: dict, tier: str = "visitor", client: str = ""
+    ) -> Kernel:
         with self.lock:
             if not self.free_slots:
                 raise StartError("The server has no room for another kernel right now.")
             slot = self.free_slots.pop()
+        skip = list(self.disable) + (list(self.spoil) if kid != "probe" else [])
         request = {
+            "cgroup": self.cgroups.create(slot) if "cgroup" not in skip else [],
             "op": "spawn",
             "uid": self.limits.uid_base + slot,
             "limits": self.limits.as_dict(),
             "names": {str(k): str(v)[:200] for k, v in names.items()},
-            "disable": list(self.disable),
+            "disable": skip,
             "scratch_dir": self._scratch_dir(slot),
         }
         try:
@@ -318,6 +359,8 @@ class Runner:
             sock=sock,
             out_fd=fds[1],
             layers=[],
+            tier=tier,
+            client=client,
         )
         ready = self._await_ready(kernel)
         if ready is None:
@@ -325,7 +368,19 @@ class Runner:
             self._kill(kernel)
             log.error("kernel failed to start: %s", stderr[-4000:])
             raise StartError("A kernel could not be started on this server.")
-        kernel.layers = [str(layer) for layer in ready.get("layers", [])][:64]
+        # What the kernel says it set up, minus what only the runner can vouch for.
+        layers = [str(layer) for layer in ready.get("layers", []) if layer != "cgroup"][:64]
+        notes = ready.get("notes") if isinstance(ready.get("notes"), dict) else {}
+        kernel.notes = {str(k)[:40]: str(v)[:200] for k, v in list(notes.items())[:16]}
+        kernel.notes["landlock_abi"] = _int(notes.get("landlock_abi"))
+        if self.cgroups.contains(slot, kernel.pid):
+            layers.append("cgroup")
+        else:
+            kernel.notes["cgroup"] = self.cgroups.error or "the kernel is not in its cgroup"
+        kernel.layers = layers
+        missing = isolation.missing_layers(layers)
+        if missing and kid != "probe" and missing != isolation.missing_layers(self.layers):
+            log.warning("kernel %s lacks %s: %s", kid[:8], ", ".join(missing), kernel.notes)
         return kernel
 
     def _scratch_dir(self, slot: int) -> str:
@@ -373,6 +428,8 @@ class Runner:
         kernel.close()
         if gone and not self.plan.get("root"):
             shutil.rmtree(self._scratch_dir(kernel.slot), ignore_errors=True)
+        if gone:
+            self.cgroups.remove(kernel.slot)
         with self.lock:
             if self.kernels.get(kernel.kid) is kernel:
                 del self.kernels[kernel.kid]
@@ -381,8 +438,13 @@ class Runner:
 
     def _bury(self, kernel: Kernel, reason: str) -> None:
         """Remember why a kernel stopped so the learner's next run can say so."""
+        idle = 0.0 if kernel.busy else time.monotonic() - kernel.last_used
         with self.lock:
-            self.tombstones[kernel.kid] = {"reason": reason, "cells": list(kernel.cells)}
+            self.tombstones[kernel.kid] = {
+                "reason": reason,
+                "cells": list(kernel.cells),
+                "idle_seconds": round(idle),
+            }
             self.tombstones.move_to_end(kernel.kid)
             while len(self.tombstones) > TOMBSTONES:
                 self.tombstones.popitem(last=False)
@@ -391,36 +453,80 @@ class Runner:
         self._bury(kernel, reason)
         self._kill(kernel)
 
-    def _make_room(self, owner: str) -> None:
-        """Before a new kernel: respect the per-visitor and total limits and free memory, by
-        shutting down the least recently used idle kernels."""
+    def _eviction_order(self, kernels, now: float) -> list[Kernel]:
+        """Idle kernels in the order they may be evicted: kernels that ran in the last
+        recent_seconds come last; before them visitors' kernels, then members'; within each,
+        the longest idle first. Busy kernels are never evicted."""
+        recent = self.limits.recent_seconds
+        return sorted(
+            (k for k in kernels if not k.busy),
+            key=lambda k: (now - k.last_used < recent, k.tier == "member", k.last_used),
+        )
+
+    def _choose(self, victims: dict, pool: list, cap: int, reason: str, *, spare_recent: bool):
+        """Add idle kernels of `pool` to `victims` (kernel → reason) until fewer than `cap` of
+        the pool remain; False when that is impossible (too many busy, or only recently used
+        kernels left and `spare_recent`)."""
+        now = time.monotonic()
+        left = [k for k in pool if k not in victims]
+        order = self._eviction_order(left, now)
+        while len(left) >= cap:
+            if not order:
+                return False
+            victim = order.pop(0)
+            if spare_recent and now - victim.last_used < self.limits.recent_seconds:
+                return False
+            victims[victim] = reason
+            left.remove(victim)
+        return True
+
+    def _make_room(self, owner: str, tier: str = "visitor", client: str = "") -> None:
+        """Before a new kernel: enforce the per-learner, per-client, visitor-share and total
+        limits by evicting idle kernels in `_eviction_order`, then free memory. A visitor never
+        evicts a kernel that ran in the last recent_seconds: it is refused instead."""
+        limits = self.limits
+        visitor = tier != "member"
         with self.lock:
-            mine = sorted(
-                (k for k in self.kernels.values() if k.owner == owner and not k.busy),
-                key=lambda k: k.last_used,
+            kernels = list(self.kernels.values())
+            victims: dict[Kernel, str] = {}
+            mine = [k for k in kernels if k.owner == owner]
+            self._choose(
+                victims, mine, limits.kernels_per_visitor, "visitor-limit", spare_recent=False
             )
-            count = sum(1 for k in self.kernels.values() if k.owner == owner)
-            victims = []
-            while count >= self.limits.kernels_per_visitor and mine:
-                victims.append((mine.pop(0), "visitor-limit"))
-                count -= 1
-            idle = sorted(
-                (k for k in self.kernels.values() if not k.busy and k not in dict(victims)),
-                key=lambda k: k.last_used,
-            )
-            total = len(self.kernels) - len(victims)
-            while total >= self.limits.max_kernels and idle:
-                victims.append((idle.pop(0), "evicted"))
-                total -= 1
-            if total >= self.limits.max_kernels:
-                raise StartError(
-                    "The server is running as many kernels as it can. Try again in a minute."
-                )
-            for kernel, _reason in victims:
+            problem = None
+            if visitor and client:
+                same = [k for k in kernels if k.client == client and k.tier != "member"]
+                if not self._choose(
+                    victims, same, limits.kernels_per_client, "client-limit", spare_recent=False
+                ):
+                    problem = (
+                        f"Too many kernels are running from your network address right now (at "
+                        f"most {limits.kernels_per_client}). Try again when one has finished, "
+                        "or sign in."
+                    )
+            if problem is None and visitor:
+                visitors = [k for k in kernels if k.tier != "member"]
+                if not self._choose(
+                    victims, visitors, limits.visitor_kernels, "evicted", spare_recent=True
+                ):
+                    problem = (
+                        "The server's room for visitors is full right now. Sign in, or try "
+                        "again in a few minutes."
+                    )
+            if problem is None and not self._choose(
+                victims, kernels, limits.max_kernels, "evicted", spare_recent=visitor
+            ):
+                problem = "The server is running as many kernels as it can. Try again in a minute."
+            if problem is not None:
+                # Only the learner's own surplus goes when the request is refused.
+                victims = {k: r for k, r in victims.items() if r == "visitor-limit"}
+            for kernel in victims:
                 self.kernels.pop(kernel.kid, None)
-        for kernel, reason in victims:
+        for kernel, reason in victims.items():
             self._retire(kernel, reason)
-        self._relieve_memory(needed_mb=self.limits.min_free_mb)
+        if problem is not None:
+            raise StartError(problem)
+        self._relieve_memory(needed_mb=limits.min_free_mb)
 
     def _relieve_memory(self, *, needed_mb: float) -> bool:
         while True:
@@ -428,17 +534,17 @@ class Runner:
             if available is None or available >= needed_mb:
                 return True
             with self.lock:
-                idle = sorted(
-                    (k for k in self.kernels.values() if not k.busy), key=lambda k: k.last_used
-                )
+                idle = self._eviction_order(self.kernels.values(), time.monotonic())
                 if not idle:
                     return False
                 victim = idle[0]
                 self.kernels.pop(victim.kid, None)
             log.warning("memory short (%.0f MiB available): evicting a kernel", available)
-            self._retire(victim, "evicted")
+            self._retire(victim, "memory-short")
 
-    def acquire(self, kid: str, owner: str, names: dict, notify) -> tuple[Kernel, dict | None]:
+    def acquire(
+        self, kid: str, owner: str, names: dict, notify, *, tier: str = "visitor", client: str = ""
+    ) -> tuple[Kernel, dict | None]:
         """The kernel for `kid`, started if needed, marked busy; and, if an earlier kernel of
         this id had stopped, why (its tombstone)."""
         deadline = time.monotonic() + self.limits.wall_seconds + INTERRUPT_GRACE + 5
@@ -468,8 +574,8 @@ class Runner:
             time.sleep(POLL)
         notify({"t": "state", "state": "starting"})
         try:
-            self._make_room(owner)
-            kernel = self._spawn(kid=kid, owner=owner, names=names)
+            self._make_room(owner, tier, client)
+            kernel = self._spawn(kid=kid, owner=owner, names=names, tier=tier, client=client)
             kernel.busy = True
             with self.lock:
                 previous = self.kernels.get(kid)
@@ -492,7 +598,13 @@ class Runner:
         cells = list(kernel.cells)
         self._kill(kernel)
         try:
-            fresh = self._spawn(kid=kernel.kid, owner=kernel.owner, names=names)
+            fresh = self._spawn(
+                kid=kernel.kid,
+                owner=kernel.owner,
+                names=names,
+                tier=kernel.tier,
+                client=kernel.client,
+            )
         except StartError:
             self._bury(kernel, reason)
             return None
@@ -524,9 +636,11 @@ class Runner:
         names = request.get("names") if isinstance(request.get("names"), dict) else {}
         cell = str(request.get("cell", ""))[:64]
         filename = str(request.get("filename") or f"<cell {cell}>")[:80]
+        tier = "member" if request.get("tier") == "member" else "visitor"
+        client = str(request.get("client") or "")[:64]
         started = time.monotonic()
         try:
-            kernel, tombstone = self.acquire(kid, owner, names, reply)
+            kernel, tombstone = self.acquire(kid, owner, names, reply, tier=tier, client=client)
         except StartError as exc:
             reply(
                 {
@@ -539,6 +653,9 @@ class Runner:
                 }
             )
             return
+        if request.get("require_full") and isolation.level(kernel.layers) != "full":
+            self._refuse_partial(kernel, reply, started)
+            return
         if tombstone is not None and request.get("hold_if_new"):
             # A new kernel: the site replays the learner's earlier cells, then asks again.
             self.release(kernel)
@@ -548,8 +665,8 @@ class Runner:
                     "t": "result",
                     "status": "held",
                     "reason": reason or "",
-                    "message": self._lost_message(reason, None) if reason else "",
-                    "kernel": self.kernel_info("ready"),
+                    "message": self._lost_message(tombstone, None) if reason else "",
+                    "kernel": self.kernel_info("ready", kernel),
                     "execution_count": 0,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                 }
@@ -563,22 +680,29 @@ class Runner:
         except Exception:
             log.exception("run failed")
             outcome = {"ok": False, "status": "error", "stopped": "crashed"}
+        if outcome.get("stopped") == "crashed" and self.cgroups.out_of_memory(kernel.slot):
+            outcome.update(
+                status="limit",
+                limit="memory",
+                stopped="memory",
+                limit_message=self._limit_message("memory", killed=True),
+            )
         state = "ready"
         message = outcome.get("message", "")
         rerun: list[str] = []
         if tombstone is not None and tombstone.get("reason"):
             state = "lost"
             rerun = tombstone["cells"]
-            message = self._lost_message(tombstone["reason"], rerun) + (
-                " " + message if message else ""
-            )
+            message = self._lost_message(tombstone, rerun) + (" " + message if message else "")
         stopped = outcome.get("stopped")
+        current: Kernel | None = kernel  # whose isolation the answer reports
         if stopped == "restart":
             self._kill(kernel)
+            current = None
             state, message, rerun = "restarted", "You restarted the kernel while the cell ran.", []
         elif stopped:
             rerun = list(kernel.cells)
-            fresh = self.replace(kernel, stopped, names)
+            fresh = current = self.replace(kernel, stopped, names)
             state = "restarted" if fresh else "lost"
             message = self._stopped_message(stopped, rerun, outcome.get("limit_message"))
         else:
@@ -594,14 +718,43 @@ class Runner:
                 "message": message,
                 "limit": outcome.get("limit"),
                 "rerun": rerun,
-                "kernel": self.kernel_info(state),
+                "kernel": self.kernel_info(state, current),
                 "verdict": outcome.get("verdict"),
             }
         )
 
-    def _lost_message(self, reason: str, cells: list[str] | None) -> str:
-        why = REASONS.get(reason, reason).format(**self._words())
-        text = f"Your previous kernel was stopped because {why}, so its variables are gone."
+    def _refuse_partial(self, kernel: Kernel, reply, started: float) -> None:
+        """A kernel that came up without every layer does not run code for remote visitors."""
+        with self.lock:
+            if self.kernels.get(kernel.kid) is kernel:
+                del self.kernels[kernel.kid]
+        kernel.busy = False
+        self._kill(kernel)
+        missing = isolation.missing_layers(kernel.layers)
+        log.error("kernel lacked %s (%s): refused", ", ".join(missing), kernel.notes)
+        reply(
+            {
+                "t": "result",
+                "status": "error",
+                "message": "Your kernel could not be fully isolated on this server (missing: "
+                f"{', '.join(missing)}), so it does not run code for people on other machines.",
+                "kernel": self.kernel_info("unavailable", kernel),
+                "execution_count": 0,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            }
+        )
+
+    def _lost_message(self, tombstone: dict, cells: list[str] | None) -> str:
+        """Why the learner's previous kernel went; with `cells`, which to run again."""
+        reason = tombstone["reason"]
+        words = self._words()
+        words["idle_for"] = _duration(tombstone.get("idle_seconds", 0))
+        if reason in GONE:
+            text = f"Your previous kernel was {GONE[reason].format(**words)}"
+        else:
+            text = f"Your previous kernel was stopped because {REASONS.get(reason, reason)}"
+            text = text.format(**words)
+        text += ", so its variables are gone."
         return text + (self._rerun_words(cells) if cells is not None else "")
 
     def _stopped_message(self, reason: str, cells: list[str], detail: str | None) -> str:
@@ -619,6 +772,7 @@ class Runner:
     def _words(self) -> dict:
         limits = self.limits.as_dict()
         limits["idle_minutes"] = round(self.limits.idle_seconds / 60)
+        limits["idle_limit"] = _duration(self.limits.idle_seconds, "idle ")
         return limits
 
     def _execute(
@@ -816,8 +970,9 @@ class Runner:
             "figures": f"Only the first {limits.max_figures} figures of a run are shown (the "
             "figure limit), and figures over the size limit are left out. Close figures you "
             "do not need.",
-            "memory": f"The cell ran out of memory: a kernel may use {limits.memory_mb} MiB (the "
-            "memory limit). Use smaller arrays.",
+            "memory": "The cell ran out of memory: a kernel may use "
+            f"{min(limits.memory_mb, limits.kernel_memory_mb)} MiB (the memory limit). Use "
+            "smaller arrays.",
             "interrupt": "Interrupted.",
         }.get(limit or "", "")
         if killed and limit == "interrupt":
@@ -953,12 +1108,17 @@ class Runner:
         with self.lock:
             kernels = len(self.kernels)
             busy = sum(1 for k in self.kernels.values() if k.busy)
+            partial = sum(1 for k in self.kernels.values() if isolation.missing_layers(k.layers))
         return {
             "t": "status",
             "isolation": self.isolation,
             "layers": self.layers,
             "missing": isolation.missing_layers(self.layers),
-            "notes": self.plan.get("notes", []),
+            "notes": self.plan.get("notes", [])
+            + [f"{layer}: {why}" for layer, why in self.notes.items() if layer != "landlock_abi"],
+            "landlock_abi": self.notes.get("landlock_abi", 0),
+            "cgroups": self.cgroups.describe(),
+            "partial_kernels": partial,
             "kernels": kernels,
             "busy": busy,
             "max_kernels": self.limits.max_kernels,
@@ -986,7 +1146,8 @@ class Runner:
                 if kernel.busy:
                     continue
                 if not kernel.alive():
-                    victims.append((kernel, "crashed"))
+                    oom = self.cgroups.out_of_memory(kernel.slot)
+                    victims.append((kernel, "memory" if oom else "crashed"))
                 elif now - kernel.last_used > self.limits.idle_seconds:
                     victims.append((kernel, "idle"))
                 elif _cpu_seconds(kernel.pid) - kernel.idle_cpu > self.limits.cpu_seconds:
@@ -995,6 +1156,7 @@ class Runner:
                 self.kernels.pop(kernel.kid, None)
         for kernel, reason in victims:
             self._retire(kernel, reason)
+        self.cgroups.sweep()
         if (
             self.zygote is not None
             and self.zygote.poll() is not None
@@ -1004,6 +1166,14 @@ class Runner:
             with self.zygote_lock:
                 self._start_zygote()
         self._relieve_memory(needed_mb=self.limits.min_free_mb / 2)
+
+
+def _duration(seconds: float, adjective: str = "") -> str:
+    """'40 seconds', '1 second', '12 minutes' (or '15 idle minutes' with an adjective)."""
+    seconds = int(seconds)
+    if seconds < 90:
+        return f"{seconds} {adjective}second{'s' if seconds != 1 else ''}"
+    return f"{round(seconds / 60)} {adjective}minutes"
 
 
 def _int(value) -> int:
@@ -1112,10 +1282,13 @@ class _Handler(socketserver.BaseRequestHandler):
             if not hmac.compare_digest(str(request.get("auth", "")), expected):
                 protocol.send(sock, {"t": "error", "message": "Not authorised."})
                 return
+        remote = not _is_loopback(self.client_address)
+        if remote and not runner.allow_partial:
+            request["require_full"] = True  # each kernel's own layers are checked too
         if (
             runner.isolation != "full"
             and not runner.allow_partial
-            and not _is_loopback(self.client_address)
+            and remote
             and request.get("op") != "status"
         ):
             protocol.send(

@@ -23,7 +23,7 @@ import sys
 import time
 import traceback
 
-from . import isolation, kernel, protocol
+from . import cgroups, isolation, kernel, protocol
 
 # Modules lesson cells commonly import, loaded once here so a kernel never reads them from disk.
 PRELOAD = (
@@ -81,6 +81,7 @@ def _kernel_main(control, kernel_sock, out_w: int, request: dict, plan) -> None:
         os.dup2(out_w, 1)
         os.dup2(out_w, 2)
         limits = request["limits"]
+        notes: dict = {}
         active = isolation.isolate_kernel(
             plan,
             uid=int(request["uid"]),
@@ -91,9 +92,10 @@ def _kernel_main(control, kernel_sock, out_w: int, request: dict, plan) -> None:
             keep_fds=[kernel_sock.fileno()],
             disable=tuple(request.get("disable", ())),
             scratch_dir=request.get("scratch_dir"),
+            notes=notes,
         )
         k = kernel.prepare(kernel_sock, limits=limits, names=request.get("names", {}))
-        k.send({"t": "ready", "layers": active})
+        k.send({"t": "ready", "layers": active, "notes": notes})
         k.serve()
     except BaseException:  # noqa: BLE001 (report, then exit: nothing may continue here)
         with contextlib.suppress(OSError):
@@ -114,6 +116,10 @@ def spawn(control: socket.socket, request: dict, plan) -> None:
             os.close(pid_r)
             os.close(out_r)
             parent_sock.detach()
+            # Into the kernel's cgroup first: the kernel and every thread it makes follow.
+            # If this fails the kernel runs without it, and the runner reports the layer missing.
+            with contextlib.suppress(OSError):
+                cgroups.join(request.get("cgroup", []))
             if plan.namespaces:
                 isolation.enter_namespaces(plan)
                 kernel_pid = os.fork()

@@ -112,4 +112,9 @@ def clear_cache():
 
 
 # --- Code sandbox: a real runner for tests that run cells (tests/sandbox, browser tests) ------
-from tests.sandbox.fixtures import sandbox, sandbox_runner, start_runner  # noqa: E402, F401
+from tests.sandbox.fixtures import (  # noqa: E402, F401
+    sandbox,
+    sandbox_runner,
+    short_wall_runner,
+    start_runner,
+)

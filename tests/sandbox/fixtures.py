@@ -3,6 +3,7 @@ socket, with short limits so limit tests are quick) and `start_runner` for tests
 their own (culling, several hosts). No mocks: these start `python -m sandbox serve`."""
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -21,10 +22,12 @@ CONTENT = Path(__file__).parent / "content"
 TRACK = "brains-decision-committee"
 PART = "01-the-first-neuron"
 
-# Short limits: a limit test must not take 20 s.
+# Short limits, so a limit test is quick; but the wall-clock limit stays ten times the CPU limit,
+# so that a cell spinning on a machine whose cores are busy with other work still meets its CPU
+# limit first. Tests of the wall-clock limit start their own runner (`short_wall_runner`).
 TEST_LIMITS = {
     "SANDBOX_CPU_SECONDS": "2",
-    "SANDBOX_WALL_SECONDS": "4",
+    "SANDBOX_WALL_SECONDS": "20",
     "SANDBOX_MEMORY_MB": "384",
     "SANDBOX_OUTPUT_BYTES": str(256 * 1024),
     "SANDBOX_MAX_FIGURES": "10",
@@ -32,7 +35,16 @@ TEST_LIMITS = {
     "SANDBOX_MAX_KERNELS": "64",
     "SANDBOX_IDLE_SECONDS": "600",
     "SANDBOX_MIN_FREE_MB": "256",
+    # Every test visitor comes from 127.0.0.1: the per-address cap and the protection of
+    # recently used kernels have their own tests (test_eviction.py) on runners of their own.
+    "SANDBOX_KERNELS_PER_CLIENT": "64",
+    "SANDBOX_RECENT_SECONDS": "1",
 }
+
+
+UID_BASES = 1_600_000_000
+UID_RANGE = 4096  # more than twice any test runner's max_kernels
+UID_RANGES = 500_000
 
 
 @dataclass
@@ -41,6 +53,7 @@ class Runner:
     socket_path: Path | None
     address: str
     log_path: Path
+    uid_base: int
 
     def call(self, payload: dict) -> list[dict]:
         """Send one raw request to the runner; every frame it answers."""
@@ -73,6 +86,9 @@ def launch(directory: Path, *, listen: str | None = None, token: str = "", **lim
     directory.mkdir(parents=True, exist_ok=True)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
     env.update(TEST_LIMITS)
+    # Each runner its own range of kernel uids, so that counting processes by uid sees only
+    # this runner's kernels even when other runners (other test sessions) share the machine.
+    env["SANDBOX_UID_BASE"] = str(UID_BASES + random.randrange(UID_RANGES) * UID_RANGE)
     env.update({f"SANDBOX_{k.upper()}": str(v) for k, v in limits.items()})
     args = [sys.executable, "-m", "sandbox", "serve", "--state-dir", str(directory / "state")]
     args.append("--die-with-parent")
@@ -98,7 +114,7 @@ def launch(directory: Path, *, listen: str | None = None, token: str = "", **lim
         process.kill()
         raise RuntimeError(f"the runner did not start:\n{log_path.read_text()}")
     address = f"tcp://{listen}" if listen else f"unix://{socket_path}"
-    return Runner(process, socket_path, address, log_path)
+    return Runner(process, socket_path, address, log_path, int(env["SANDBOX_UID_BASE"]))
 
 
 @pytest.fixture(scope="session")
@@ -125,6 +141,17 @@ def start_runner(tmp_path_factory):
 
 
 @pytest.fixture
+def short_wall_runner(settings, start_runner):
+    """A runner whose wall-clock limit (3 s) is far below its CPU limit, used by the site in
+    this test: a sleeping cell then always meets the wall-clock limit, however busy the host."""
+    runner = start_runner(wall_seconds=3, cpu_seconds=120)
+    settings.SANDBOX_SOCKET = runner.socket_path
+    settings.SANDBOX_WALL_SECONDS = 3
+    settings.SANDBOX_CPU_SECONDS = 120
+    return runner
+
+
+@pytest.fixture
 def sandbox(settings, sandbox_runner):
     """Site settings that use the session's runner and the fixture lesson."""
     settings.SANDBOX_SOCKET = sandbox_runner.socket_path
@@ -137,8 +164,9 @@ def sandbox(settings, sandbox_runner):
     return sandbox_runner
 
 
-def wait_until(condition, timeout: float = 10.0, interval: float = 0.1):
-    """Poll until condition() is truthy (for things that happen in the background)."""
+def wait_until(condition, timeout: float = 60.0, interval: float = 0.1):
+    """Poll until condition() is truthy (for things that happen in the background). The timeout
+    is only an upper bound for a hung test: a busy host may take long, the test never asserts it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()

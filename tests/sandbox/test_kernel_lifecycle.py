@@ -78,7 +78,7 @@ def test_interrupt_stops_a_running_cell_and_keeps_the_state(sandbox):
     )
     worker.start()
     _interrupt_when_busy(learner)
-    worker.join(20)
+    worker.join(60)
     (answer,) = answers  # a minute-long sleep can only have ended early by the interrupt
     assert answer["status"] == "error"
     assert answer["message"] == "Interrupted."
@@ -101,7 +101,7 @@ def test_interrupt_pressed_right_after_run_is_never_lost(sandbox):
         )
         worker.start()
         _interrupt_when_busy(learner)
-        worker.join(20)
+        worker.join(60)
         (answer,) = answers
         assert answer["message"] == "Interrupted."
     assert text(_seam_run(learner, "print(kept)")) == "7\n"
@@ -114,7 +114,7 @@ def test_interrupting_a_kernel_that_ignores_it_restarts_it(sandbox):
     worker = threading.Thread(target=lambda: answers.append(_seam_run(learner, code)))
     worker.start()
     _interrupt_when_busy(learner)
-    worker.join(20)
+    worker.join(60)
     (answer,) = answers
     assert answer["kernel"]["state"] == "restarted"
     assert "did not stop when interrupted" in answer["message"]
@@ -138,11 +138,11 @@ def test_idle_kernels_are_culled_and_the_learner_is_told(sandbox, start_runner, 
     _use(settings, runner)
     run(visitor, "x = 1", cell="setup")
     run(visitor, "y = 2")
-    wait_until(lambda: runner.status()["kernels"] == 0, timeout=10)
+    wait_until(lambda: runner.status()["kernels"] == 0, timeout=60)
     answer = run(visitor, "print(x + y)", cell="plot")
     assert text(answer) == "3\n"  # the site replayed setup and pixels (see test_replay.py)
     assert answer["kernel"]["state"] == "restored"
-    assert "idle for more than" in answer["message"]
+    assert "culled after" in answer["message"]
     assert answer["replayed"] == ["setup", "pixels"]
 
 
@@ -163,14 +163,16 @@ def test_a_visitor_with_too_many_kernels_loses_the_oldest(sandbox):
 
 
 def test_the_least_recently_used_kernel_makes_room(sandbox, start_runner, settings):
-    runner = start_runner(max_kernels=2)
+    runner = start_runner(max_kernels=2, member_reserve_percent=0, recent_seconds=1)
     _use(settings, runner)
     for name in ("s-first", "s-second", "s-third"):
+        time.sleep(1.5)  # visitors evict only kernels idle longer than recent_seconds
         assert _seam_run(name, "x = 1")["status"] == "ok"
     assert runner.status()["kernels"] == 2
+    time.sleep(1.5)
     answer = _seam_run("s-first", "print('x' in globals())")
     assert answer["kernel"]["state"] == "lost"
-    assert "needed room" in answer["message"]
+    assert "evicted to make room for other learners while idle for" in answer["message"]
     assert text(_seam_run("s-third", "print(x)")) == "1\n"  # the recent ones kept theirs
 
 
@@ -181,7 +183,7 @@ def test_idle_kernels_are_evicted_when_memory_is_short(sandbox, start_runner, se
     assert _seam_run("s-mem-b", "x = 1")["status"] == "ok"  # evicts a, still runs
     answer = _seam_run("s-mem-a", "print('x' in globals())")
     assert answer["kernel"]["state"] == "lost"
-    assert "needed room" in answer["message"]
+    assert "short of memory" in answer["message"]
 
 
 def test_many_visitors_at_once_keep_their_own_state(sandbox):

@@ -1,4 +1,4 @@
-"""Every per-run limit, against the real runner (test limits: 2 s CPU, 4 s wall, 384 MiB,
+"""Every per-run limit, against the real runner (test limits: 2 s CPU, 20 s wall, 384 MiB,
 256 KiB of output, 10 figures). A broken limit answers status "limit" with a message that names
 it; a kernel that had to be killed is replaced and the learner is told what to re-run."""
 
@@ -51,12 +51,11 @@ def test_cpu_limit_stops_a_long_numpy_call(sandbox, visitor):
     assert run(visitor, "print(1)")["status"] == "ok"
 
 
-def test_wall_time_limit_interrupts_a_sleep(sandbox, visitor):
+def test_wall_time_limit_interrupts_a_sleep(sandbox, short_wall_runner, visitor):
     answer = run(visitor, "import time\ntime.sleep(3600)")
     assert answer["status"] == "limit"
     assert answer["limit"] == "wall"
-    assert "4 s" in answer["message"]
-    assert answer["duration_ms"] < 20_000
+    assert "3 s" in answer["message"]
     assert run(visitor, "print(1)")["status"] == "ok"
 
 

@@ -195,7 +195,7 @@ def test_a_culled_kernel_is_restored(sandbox, start_runner, settings, visitor):
     answer = run(visitor, "print(bias)", cell="plot")
     assert text(answer) == "41\n"
     assert answer["kernel"]["state"] == "restored"
-    assert "idle for more than" in answer["message"]
+    assert "culled after" in answer["message"]
 
 
 def test_a_restarted_runner_process_is_restored(sandbox, start_runner, settings, visitor):

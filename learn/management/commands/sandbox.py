@@ -57,6 +57,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  missing: {', '.join(entry['missing']) or 'nothing'}")
             for note in entry.get("notes", []):
                 self.stdout.write(f"  note:    {note}")
+            self.stdout.write(f"  landlock ABI: {entry.get('landlock_abi', 'unknown')}")
+            self.stdout.write(f"  cgroups: {self.describe_cgroups(entry.get('cgroups'))}")
+            if entry.get("partial_kernels"):
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"  {entry['partial_kernels']} kernel(s) lack a layer the runner has"
+                    )
+                )
             self.stdout.write(
                 f"  kernels: {entry['kernels']} of {entry['max_kernels']} "
                 f"({entry['busy']} busy); memory available: {entry['mem_available_mb']:.0f} MiB"
@@ -66,6 +74,20 @@ class Command(BaseCommand):
                 self.stdout.write("SANDBOX_ALLOW_PARTIAL_ISOLATION is on: code runs for everyone.")
             else:
                 self.stdout.write("Only visitors on this machine may run code until it is full.")
+
+    @staticmethod
+    def describe_cgroups(info) -> str:
+        """One line on the runner's cgroup layer."""
+        if not isinstance(info, dict):
+            return "unknown (an older runner)"
+        if not info.get("active"):
+            return f"none ({info.get('error') or 'unavailable'})"
+        return (
+            f"v{info['version']}, {info['kernel_memory_mb']} MiB and {info['kernel_pids']} tasks "
+            f"per kernel, {info['total_memory_mb']} MiB for all, CPU shares "
+            f"{info['cpu_shares']}; {info['kernel_cgroups']} kernel cgroup(s) under "
+            f"{info['parent']}"
+        )
 
     def serve(self) -> None:
         path = settings.SANDBOX_SOCKET
