@@ -335,6 +335,8 @@ def test_the_lesson_page_renders_the_exercise(visitor):
     assert 'data-exercise-action="check"' in html
     assert 'data-exercise-action="hint"' in html
     assert 'data-exercise-action="solution" hidden' in html
+    assert f'id="source-{EXERCISE}"' in html
+    assert 'aria-label="Your answer to exercise 1: ' in html
     assert 'data-exercise-status="untried"' in html
     assert "not tried" in html
     assert f'data-exercises-url="/learn/{TRACK}/{PART}/exercises/"' in html

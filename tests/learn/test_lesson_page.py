@@ -74,6 +74,8 @@ def test_cells_follow_the_dom_contract(visitor):
     assert '<span class="nb">print</span>' in cell  # Pygments highlighting
     assert "1\n2\n3</pre>" in cell  # line numbers
     assert 'class="cell-label">cell 002<' in cell
+    assert 'id="source-make-lines"' in cell
+    assert 'aria-label="Code of cell 002"' in cell
 
 
 def test_sections_are_numbered_and_anchored(visitor):
