@@ -6,11 +6,10 @@ The site runs with its default per-address limits behind one trusted proxy
 (TRUSTED_PROXY_COUNT=1), so X-Forwarded-For gives each party its own address on loopback.
 """
 
-import json
 import threading
 import time
 
-from bench.bench_sandbox import PRINT_CELL, RUN_PATH, SETUP_CELL, Site, Visitor, fmt, summary
+from bench.bench_sandbox import PRINT_CELL, SETUP_CELL, Site, Visitor, fmt, summary
 
 FLOOD_THREADS = 6
 FLOOD_SECONDS = 15.0
@@ -35,28 +34,13 @@ class AddressedVisitor(Visitor):
             method, path, body, {**(headers or {}), "X-Forwarded-For": self.address}
         )
 
-    def post_run(self, code: str, cell: str = "pixels") -> int:
-        body = json.dumps({"cell": cell, "code": code}).encode()
-        status, _ = self._request(
-            "POST",
-            RUN_PATH,
-            body,
-            {
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-                "X-CSRFToken": self.cookies["csrftoken"],
-                "Referer": f"http://127.0.0.1:{self.site.port}/",
-            },
-        )
-        return status
-
 
 def _flood(site: Site, stop_at: float, counts: dict, lock: threading.Lock, gap: float) -> None:
     """The issue's attack: keep the CSRF cookie, drop the session cookie on every request."""
     attacker = AddressedVisitor(site, ATTACKER).start()
     while time.perf_counter() < stop_at:
         attacker.cookies.pop("sessionid", None)
-        status = attacker.post_run('print("x")')
+        status, _ = attacker.post_run('print("x")')
         with lock:
             counts[status] = counts.get(status, 0) + 1
         if gap:

@@ -216,9 +216,10 @@ class Visitor:
             raise OSError(f"the site answered HTTP {status}")
         return self
 
-    def run(self, code: str, cell: str = "pixels") -> dict:
+    def post_run(self, code: str, cell: str = "pixels") -> tuple[int, bytes]:
+        """POST one run as the page does; the HTTP status and the raw answer."""
         body = json.dumps({"cell": cell, "code": code}).encode()
-        status, data = self._request(
+        return self._request(
             "POST",
             RUN_PATH,
             body,
@@ -229,6 +230,9 @@ class Visitor:
                 "Referer": f"http://127.0.0.1:{self.site.port}/",
             },
         )
+
+    def run(self, code: str, cell: str = "pixels") -> dict:
+        status, data = self.post_run(code, cell)
         answer = json.loads(data)
         if status != 200 or answer.get("status") != "ok":
             raise RuntimeError(f"run failed ({status}): {answer.get('message')}")
